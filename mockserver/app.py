@@ -1,0 +1,124 @@
+"""Build the mock: a Connexion ``AsyncApp`` serving the served contract, with our gate and our error shape.
+
+The middleware stack is Connexion's, minus its security and request-validation middlewares (the gate does both, in
+one pass, with rules the contract cannot express) and minus response validation (the tests and the contract checker
+validate responses; doing it per request would only slow the mock down).
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+from typing import Any
+
+from connexion import AsyncApp
+from connexion.exceptions import ProblemException
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from connexion.middleware.context import ContextMiddleware
+from connexion.middleware.exceptions import ExceptionMiddleware
+from connexion.middleware.lifespan import LifespanMiddleware
+from connexion.middleware.routing import RoutingMiddleware
+from connexion.middleware.server_error import ServerErrorMiddleware
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
+from connexion.options import SwaggerUIOptions
+from connexion.resolver import Resolver
+from starlette.exceptions import HTTPException
+
+from contracts import spec
+from contracts.model import Contract, contract_from_document
+from mockserver import errors, handlers
+from mockserver.gate import ContractGate
+from mockserver.settings import Settings
+
+logger = logging.getLogger("insight_mock")
+
+
+def _as_connexion(response: Any) -> ConnexionResponse:
+    return ConnexionResponse(
+        status_code=response.status_code,
+        mimetype="application/json",
+        body=response.body,
+        headers={key: value for key, value in response.headers.items() if key.lower() != "content-length"},
+    )
+
+
+def _from_api_error(_request: ConnexionRequest, error: Exception) -> ConnexionResponse:
+    assert isinstance(error, errors.ApiError)
+    if error.status >= 500:
+        logger.error("%s: %s", error.code, error.message)
+    return _as_connexion(errors.error_response(error))
+
+
+def _from_http_exception(_request: ConnexionRequest, error: Exception) -> ConnexionResponse:
+    """Starlette's routing answers (404 no route, 405 wrong method), with their headers (``Allow``) kept."""
+    assert isinstance(error, HTTPException)
+    kind = errors.BY_STATUS.get(
+        error.status_code, errors.InternalError if error.status_code >= 500 else errors.BadRequest
+    )
+    messages = {404: "no such route; the report operation is POST /v1/accounts/{aid}/insight/generate-report"}
+    message = messages.get(error.status_code) or str(error.detail)
+    if error.status_code == 405 and error.headers and "allow" in {key.lower() for key in error.headers}:
+        allowed = next(value for key, value in error.headers.items() if key.lower() == "allow")
+        message = f"method not allowed on this route; allowed: {allowed}"
+    return _from_api_error(
+        _request, kind(message, headers=error.headers or {}, code=_code_for(kind, error.status_code))
+    )
+
+
+def _from_problem(_request: ConnexionRequest, error: Exception) -> ConnexionResponse:
+    """Connexion's own problems (rare once the gate has run) in our shape, never as problem+json."""
+    assert isinstance(error, ProblemException)
+    kind = errors.BY_STATUS.get(error.status, errors.InternalError)
+    detail = error.detail or error.title or "request refused"
+    return _from_api_error(
+        _request, kind(str(detail), headers=dict(error.headers or {}), code=_code_for(kind, error.status))
+    )
+
+
+def _code_for(kind: type[errors.ApiError], status: int) -> str | None:
+    return None if kind.status == status else f"HTTP_{status}"
+
+
+def _from_unexpected(_request: ConnexionRequest, error: Exception) -> ConnexionResponse:
+    logger.error("unexpected error", exc_info=error)
+    return _as_connexion(errors.error_response(errors.InternalError("the mock failed unexpectedly; see its log")))
+
+
+def create_app(settings: Settings | None = None) -> AsyncApp:
+    settings = settings or Settings()
+    document = spec.load_yaml(settings.spec_path.read_text(encoding="utf-8"))
+    contract = contract_from_document(document)
+    app = AsyncApp(
+        __name__,
+        middlewares=[
+            ServerErrorMiddleware,
+            ExceptionMiddleware,
+            SwaggerUIMiddleware,
+            RoutingMiddleware,
+            partial(ContractGate, contract=contract, settings=settings),
+            LifespanMiddleware,
+            ContextMiddleware,
+        ],
+        resolver=Resolver(function_resolver=_resolver_for(contract)),
+        swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path="/ui"),
+    )
+    app.add_api(document, base_path=contract.base_path)
+    app.add_error_handler(errors.ApiError, _from_api_error)
+    app.add_error_handler(HTTPException, _from_http_exception)
+    app.add_error_handler(ProblemException, _from_problem)
+    app.add_error_handler(Exception, _from_unexpected)
+    return app
+
+
+def _resolver_for(contract: Contract) -> Any:
+    operations = {contract.operation_id: handlers.generate_report}
+
+    def resolve(operation_id: str) -> Any:
+        return operations[operation_id]
+
+    return resolve
+
+
+def create_app_from_env() -> AsyncApp:
+    """The uvicorn factory: each worker process builds its app from ``INSIGHT_MOCK_*`` variables."""
+    return create_app(Settings.from_env())

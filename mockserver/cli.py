@@ -1,0 +1,133 @@
+"""``insight-mock``: serve the mock, mint a token, lint an upstream document, build the served contract."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from contracts import spec
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from mockserver.settings import Settings
+
+    overrides = {
+        "INSIGHT_MOCK_AUTH": args.auth,
+        "INSIGHT_MOCK_JWT_SECRET": args.jwt_secret,
+        "INSIGHT_MOCK_JWT_PUBLIC_KEY_FILE": args.jwt_public_key_file,
+    }
+    os.environ.update({key: value for key, value in overrides.items() if value})
+    try:
+        settings = Settings.from_env(host=args.host, port=args.port, workers=args.workers)
+    except (ValueError, OSError) as error:
+        print(f"insight-mock: cannot start: {error}", file=sys.stderr)
+        return 2
+    base = f"http://{settings.host}:{settings.port}/v1"
+    print(f"Insight mock on {base}  (auth: {settings.auth.value}, workers: {settings.workers})")
+    print(f"  Swagger UI:  {base}/ui/")
+    print(f"  Try it:      {base}/accounts/P12345678/insight/generate-report")
+    print(
+        '  Token:       insight-mock token --scope write:insight   (send "Authorization: Bearer <token>")', flush=True
+    )
+    uvicorn.run(
+        "mockserver.app:create_app_from_env",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        access_log=args.access_log,
+        log_level="info" if args.access_log else "warning",
+    )
+    return 0
+
+
+def _token(args: argparse.Namespace) -> int:
+    from mockserver.security import DEV_SECRET, mint_token
+
+    secret = args.secret or os.environ.get("INSIGHT_MOCK_JWT_SECRET") or DEV_SECRET
+    print(mint_token(tuple(args.scope or ["write:insight"]), aid=args.aid, ttl_seconds=args.ttl, secret=secret))
+    return 0
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from openapi_spec_validator import validate
+    from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+
+    served, findings = spec.build_served_contract(Path(args.path).read_text(encoding="utf-8"))
+    for finding in findings:
+        status = f"fixed: {finding.repair}" if finding.repaired else "NOT REPAIRED"
+        print(f"{finding.defect} at {finding.location}\n  {finding.problem}\n  {status}")
+    unrepaired = [finding for finding in findings if not finding.repaired]
+    try:
+        validate(served)
+    except OpenAPIValidationError as error:
+        print(f"the repaired document is still invalid OpenAPI: {error.message}")
+        unrepaired.append(spec.Finding("invalid-after-repair", "#", str(error.message), None))
+    print(
+        f"{len(findings)} defect(s) found, {len(findings) - len(unrepaired)} repaired, {len(unrepaired)} not repaired"
+    )
+    return 1 if unrepaired else 0
+
+
+def _spec_build(args: argparse.Namespace) -> int:
+    generated = spec.served_contract_text(Path(args.upstream))
+    target = Path(args.output)
+    if args.check:
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        if current != generated:
+            print(f"{target} is out of date; run `insight-mock spec build`", file=sys.stderr)
+            return 1
+        print(f"{target} is up to date")
+        return 0
+    target.write_text(generated, encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="insight-mock", description="Mock server for the Dintero Insight report API.")
+    commands = root.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="start the mock server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--auth", choices=["claims", "verify", "off"], help="token checks (default: claims)")
+    serve.add_argument("--jwt-secret", help="HS256 secret for --auth verify (or INSIGHT_MOCK_JWT_SECRET)")
+    serve.add_argument("--jwt-public-key-file", help="RS256 public key (PEM) for --auth verify")
+    serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve.set_defaults(run=_serve)
+
+    token = commands.add_parser("token", help="print a bearer token the mock accepts")
+    token.add_argument("--scope", action="append", help="a scope to grant (repeatable; default write:insight)")
+    token.add_argument("--aid", help="bind the token to one account id")
+    token.add_argument("--ttl", type=int, default=3600, help="seconds until it expires (default 3600)")
+    token.add_argument("--secret", help="HS256 secret (default: INSIGHT_MOCK_JWT_SECRET or the local dev secret)")
+    token.set_defaults(run=_token)
+
+    lint = commands.add_parser("lint", help="report the defects of an upstream OpenAPI document and their repairs")
+    lint.add_argument("path", help="the YAML document, or a Markdown page with it in a ```` fence")
+    lint.set_defaults(run=_lint)
+
+    spec_command = commands.add_parser("spec", help="generate the served contract from the upstream document")
+    spec_actions = spec_command.add_subparsers(dest="action", required=True)
+    build = spec_actions.add_parser("build", help="write spec/insight.yaml (or check it with --check)")
+    build.add_argument("--upstream", default=str(spec.UPSTREAM_PATH))
+    build.add_argument("--output", default=str(spec.SERVED_PATH))
+    build.add_argument("--check", action="store_true", help="exit 1 when the file differs from what would be written")
+    build.set_defaults(run=_spec_build)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""The mock's error hierarchy and the one place that renders an error as the contract's Error object.
+
+Every layer (routing, security, validation, handler, an unexpected exception) ends in :func:`error_response`, so every
+error a client sees is ``{"error": {"code", "message", "errors"?}}`` in ``application/json``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict
+from typing import Any, ClassVar
+
+from starlette.responses import Response
+
+from contracts.rules import Violation
+
+
+class ApiError(Exception):
+    """An error answer: an HTTP status, a stable ``code``, a message, and optionally the list of problems."""
+
+    status: ClassVar[int] = 500
+    code: ClassVar[str] = "INTERNAL_ERROR"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        problems: Iterable[Violation] = (),
+        headers: Mapping[str, str] | None = None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = tuple(problems)
+        self.headers = dict(headers or {})
+        if code is not None:
+            self.code = code  # type: ignore[misc]
+
+
+class BadRequest(ApiError):
+    status, code = 400, "INVALID_REQUEST"
+
+
+class InvalidJson(BadRequest):
+    code = "INVALID_JSON"
+
+
+class InvalidBody(BadRequest):
+    code = "INVALID_BODY"
+
+
+class InvalidPeriod(BadRequest):
+    code = "INVALID_PERIOD"
+
+
+class InvalidParameter(BadRequest):
+    code = "INVALID_PARAMETER"
+
+
+class Unauthorized(ApiError):
+    status, code = 401, "UNAUTHORIZED"
+
+
+class Forbidden(ApiError):
+    status, code = 403, "FORBIDDEN"
+
+
+class InsufficientScope(Forbidden):
+    code = "INSUFFICIENT_SCOPE"
+
+
+class AccountMismatch(Forbidden):
+    code = "ACCOUNT_MISMATCH"
+
+
+class NotFound(ApiError):
+    status, code = 404, "NOT_FOUND"
+
+
+class MethodNotAllowed(ApiError):
+    status, code = 405, "METHOD_NOT_ALLOWED"
+
+
+class PayloadTooLarge(ApiError):
+    status, code = 413, "PAYLOAD_TOO_LARGE"
+
+
+class UnsupportedMediaType(ApiError):
+    status, code = 415, "UNSUPPORTED_MEDIA_TYPE"
+
+
+class InternalError(ApiError):
+    status, code = 500, "INTERNAL_ERROR"
+
+
+# Errors raised by layers we do not own (Starlette routing, Connexion internals), by status.
+BY_STATUS: dict[int, type[ApiError]] = {
+    cls.status: cls
+    for cls in (BadRequest, Unauthorized, Forbidden, NotFound, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType)
+}
+
+
+def problem_item(problem: Violation) -> dict[str, Any]:
+    item = {key: value for key, value in asdict(problem).items() if value is not None}
+    item["code"] = item.pop("rule")
+    return item
+
+
+def error_body(error: ApiError) -> dict[str, Any]:
+    detail: dict[str, Any] = {"code": error.code, "message": error.message}
+    if error.problems:
+        detail["errors"] = [problem_item(problem) for problem in error.problems]
+    return {"error": detail}
+
+
+def json_bytes(value: Any) -> bytes:
+    """JSON as UTF-8; text a client sent that is not valid Unicode (a lone surrogate) is kept as an escape."""
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, separators=(",", ":")).encode("ascii")
+
+
+def error_response(error: ApiError) -> Response:
+    return Response(
+        json_bytes(error_body(error)), status_code=error.status, headers=error.headers, media_type="application/json"
+    )

@@ -1,0 +1,106 @@
+"""Reading a request body safely: media type, size, encoding, JSON syntax and depth. Pure except ``read_body``.
+
+Python's ``json`` silently keeps the last of duplicate keys and accepts ``NaN``/``Infinity``; both would change what
+the client sent, so both are refused here.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.types import Receive
+
+from mockserver.errors import InvalidJson, PayloadTooLarge, UnsupportedMediaType
+
+JSON_MEDIA_TYPE = "application/json"
+
+
+class ClientDisconnected(Exception):
+    """The client went away before sending its whole body: there is nobody to answer."""
+
+
+def check_media_type(content_type: str | None) -> None:
+    """Accept ``application/json`` with an optional UTF-8 charset; anything else is a 415 that says what to send."""
+    if not content_type:
+        raise UnsupportedMediaType(f"missing Content-Type; send the body as '{JSON_MEDIA_TYPE}'")
+    media_type, *parameters = (part.strip() for part in content_type.split(";"))
+    if media_type.lower() != JSON_MEDIA_TYPE:
+        raise UnsupportedMediaType(f"Content-Type {media_type!r} is not supported; send '{JSON_MEDIA_TYPE}'")
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
+            raise UnsupportedMediaType(f"charset {value.strip()!r} is not supported; JSON bodies are UTF-8")
+
+
+def check_declared_length(content_length: str | None, limit: int) -> None:
+    if content_length is not None and content_length.strip().isdigit() and int(content_length) > limit:
+        raise PayloadTooLarge(f"the body is {int(content_length)} bytes; the limit is {limit}")
+
+
+async def read_body(receive: Receive, limit: int) -> bytes:
+    """The whole body, refusing it as soon as it passes ``limit`` bytes (also for chunked uploads)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnected
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"the body is larger than the limit of {limit} bytes")
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise InvalidJson(f"the key {key!r} appears twice in one object; send each key once")
+        result[key] = value
+    return result
+
+
+def _refuse_constant(name: str) -> Any:
+    raise InvalidJson(f"{name} is not JSON; numbers must be finite")
+
+
+def nests_deeper_than(value: Any, limit: int) -> bool:
+    """Whether arrays and objects nest more than ``limit`` levels (iterative: no recursion on hostile input)."""
+    level: list[tuple[Any, int]] = [(value, 0)]
+    while level:
+        node, node_depth = level.pop()
+        if isinstance(node, dict | list):
+            if node_depth + 1 > limit:
+                return True
+            children = node.values() if isinstance(node, dict) else node
+            level.extend((child, node_depth + 1) for child in children)
+    return False
+
+
+def parse_json(raw: bytes, max_depth: int) -> Any:
+    """The JSON value of a body, or a 400 saying exactly what is wrong with it."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidJson(
+            f"the body is not valid UTF-8 (byte {error.start}: {raw[error.start : error.start + 1]!r})"
+        ) from None
+    if not text.strip():
+        raise InvalidJson("the body is empty; send a JSON object")
+    try:
+        value = json.loads(text, object_pairs_hook=_refuse_duplicates, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        raise InvalidJson(
+            f"the body is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+        ) from None
+    except RecursionError:
+        raise InvalidJson(f"the JSON nests deeper than {max_depth} levels") from None
+    except ValueError as error:  # e.g. an integer with more digits than Python converts
+        raise InvalidJson(f"the body is not acceptable JSON: {error}") from None
+    if nests_deeper_than(value, max_depth):
+        raise InvalidJson(f"the JSON nests deeper than {max_depth} levels")
+    return value

@@ -1,0 +1,182 @@
+"""Bearer-token authentication and authorization, as pure functions over a header value and the path's ``aid``.
+
+* a missing, malformed, unsigned (``alg: none``), expired or not-yet-valid token is a 401;
+* a token without ``write:insight`` or ``admin:insight`` (the scopes the contract documents) is a 403;
+* a token that names an account (``aid`` claim) other than the path's ``aid`` is a 403.
+
+Scopes are read from the RFC 9068 ``scope`` claim (a space-separated string) or a ``scopes`` list, and compared as
+whole tokens, never as substrings (``write:insights`` is not ``write:insight``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+
+from mockserver.errors import AccountMismatch, InsufficientScope, Unauthorized
+from mockserver.settings import AuthMode, Settings
+
+# Algorithms a real login flow issues. ``none`` is never among them.
+SIGNED_ALGORITHMS = frozenset(
+    {
+        "HS256",
+        "HS384",
+        "HS512",
+        "RS256",
+        "RS384",
+        "RS512",
+        "ES256",
+        "ES384",
+        "ES512",
+        "PS256",
+        "PS384",
+        "PS512",
+        "EdDSA",
+    }
+)
+MAX_TOKEN_LENGTH = 8192
+ACCOUNT_CLAIM = "aid"
+DEV_SECRET = "insight-mock-local-development-secret"  # signs tokens minted by `insight-mock token`
+
+
+@dataclass(frozen=True)
+class TokenPolicy:
+    """What a token must satisfy, computed once from the settings and the contract."""
+
+    mode: AuthMode
+    required_scopes: frozenset[str]
+    key: str | None = None
+    algorithms: tuple[str, ...] = ()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, required_scopes: tuple[str, ...]) -> TokenPolicy:
+        scopes = frozenset(required_scopes)
+        if settings.jwt_public_key:
+            return cls(settings.auth, scopes, settings.jwt_public_key, ("RS256",))
+        if settings.jwt_secret:
+            return cls(settings.auth, scopes, settings.jwt_secret, ("HS256",))
+        return cls(settings.auth, scopes)
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str | None
+    scopes: frozenset[str]
+    account: str | None
+
+
+ANONYMOUS = Principal(None, frozenset(), None)
+
+
+def _challenge(error: str, description: str) -> dict[str, str]:
+    return {"WWW-Authenticate": f'Bearer error="{error}", error_description="{description}"'}
+
+
+def _unauthorized(message: str) -> Unauthorized:
+    return Unauthorized(message, headers=_challenge("invalid_token", message))
+
+
+def bearer_token(authorization: str | None) -> str:
+    """The token of an ``Authorization: Bearer <token>`` header, or a 401 that says what is wrong."""
+    if not authorization:
+        raise Unauthorized(
+            "missing Authorization header; send 'Authorization: Bearer <JWT>' (get one with `insight-mock token`)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _unauthorized("the Authorization header must be 'Bearer <JWT>'")
+    token = token.strip()
+    if len(token) > MAX_TOKEN_LENGTH:
+        raise _unauthorized(f"the token is longer than {MAX_TOKEN_LENGTH} characters")
+    return token
+
+
+def decode_claims(token: str, policy: TokenPolicy) -> Mapping[str, Any]:
+    """The token's claims, after the checks of the policy's mode; a 401 for any token a real API would refuse."""
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError:
+        raise _unauthorized("the token is not a JWT (three base64url segments: header.payload.signature)") from None
+    algorithm = str(header.get("alg", ""))
+    if algorithm not in SIGNED_ALGORITHMS:
+        raise _unauthorized(f"tokens signed with {algorithm!r} are refused; a real login flow signs its tokens")
+    verify = policy.mode is AuthMode.VERIFY
+    if verify and algorithm not in policy.algorithms:
+        raise _unauthorized(f"this server verifies {'/'.join(policy.algorithms)} tokens; got {algorithm}")
+    try:
+        claims = jwt.decode(
+            token,
+            key=(policy.key or "") if verify else "",
+            algorithms=list(policy.algorithms) if verify else None,
+            options={
+                "verify_signature": verify,
+                "verify_exp": True,
+                "verify_nbf": True,
+                "verify_iat": False,
+                "verify_aud": False,
+            },
+            leeway=0,
+        )
+    except jwt.ExpiredSignatureError:
+        raise _unauthorized("the token has expired") from None
+    except jwt.ImmatureSignatureError:
+        raise _unauthorized("the token is not valid yet (nbf is in the future)") from None
+    except jwt.InvalidSignatureError:
+        raise _unauthorized("the token's signature does not verify") from None
+    except jwt.PyJWTError as error:
+        raise _unauthorized(f"the token is invalid: {error}") from None
+    if not isinstance(claims, dict):
+        raise _unauthorized("the token's payload is not a JSON object")
+    return claims
+
+
+def token_scopes(claims: Mapping[str, Any]) -> frozenset[str]:
+    scopes: set[str] = set()
+    if isinstance(claims.get("scope"), str):
+        scopes.update(claims["scope"].split())
+    if isinstance(claims.get("scopes"), list):
+        scopes.update(item for item in claims["scopes"] if isinstance(item, str))
+    return frozenset(scopes)
+
+
+def authorize(authorization: str | None, aid: str, policy: TokenPolicy) -> Principal:
+    """Who is calling, if they may generate reports for ``aid``; otherwise the 401 or 403 to answer."""
+    if policy.mode is AuthMode.OFF:
+        return ANONYMOUS
+    claims = decode_claims(bearer_token(authorization), policy)
+    scopes = token_scopes(claims)
+    if policy.required_scopes and not scopes & policy.required_scopes:
+        needed = " or ".join(sorted(policy.required_scopes))
+        raise InsufficientScope(
+            f"the token lacks the scope {needed}",
+            headers=_challenge("insufficient_scope", f"requires {needed}"),
+        )
+    account = claims.get(ACCOUNT_CLAIM)
+    if account is not None and account != aid:
+        raise AccountMismatch(f"the token is for account {account!r}, not {aid!r}")
+    subject = claims.get("sub")
+    return Principal(
+        subject if isinstance(subject, str) else None, scopes, account if isinstance(account, str) else None
+    )
+
+
+def mint_token(
+    scopes: tuple[str, ...],
+    *,
+    aid: str | None = None,
+    ttl_seconds: int = 3600,
+    secret: str = DEV_SECRET,
+    subject: str = "insight-mock-user",
+    now: float | None = None,
+) -> str:
+    """A HS256 token that the mock accepts in ``claims`` mode (and in ``verify`` mode with the same secret)."""
+    issued = int(now if now is not None else time.time())
+    claims: dict[str, Any] = {"sub": subject, "scope": " ".join(scopes), "iat": issued, "exp": issued + ttl_seconds}
+    if aid is not None:
+        claims[ACCOUNT_CLAIM] = aid
+    return jwt.encode(claims, secret, algorithm="HS256")

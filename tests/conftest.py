@@ -1,0 +1,111 @@
+"""Shared fixtures: the contract, an in-process app and client, a live mock process on a free port, tokens."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, settings
+from starlette.testclient import TestClient
+
+from contracts.model import Contract, default_contract
+from mockserver.app import create_app
+from mockserver.security import mint_token
+from mockserver.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+settings.register_profile("ci", max_examples=60, deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", max_examples=100, deadline=None, print_blob=True)
+settings.register_profile("soak", max_examples=2000, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def pytest_report_header() -> str:
+    return f"hypothesis profile: {settings._current_profile}, seed: {os.environ.get('HYPOTHESIS_SEED', 'random')}"
+
+
+VALID_AID = "P12345678"
+
+
+@pytest.fixture(scope="session")
+def contract() -> Contract:
+    return default_contract()
+
+
+@pytest.fixture(scope="session")
+def token() -> str:
+    return mint_token(("write:insight",))
+
+
+@pytest.fixture(scope="session")
+def auth_headers(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(scope="session")
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app(Settings()), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_serving(url: str, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the mock exited with {process.returncode} before serving")
+        try:
+            if httpx.get(url, timeout=1.0).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise RuntimeError(f"the mock did not serve {url} within {timeout} s")
+
+
+def start_mock(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """A real `insight-mock serve` process on a free 127.0.0.1 port, and its base URL (``.../v1``)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mockserver.cli", "serve", "--port", str(port), *args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base_url = f"http://127.0.0.1:{port}/v1"
+    try:
+        wait_until_serving(f"{base_url}/openapi.json", process)
+    except RuntimeError:
+        process.kill()
+        output = process.communicate()[0].decode(errors="replace")
+        raise RuntimeError(output) from None
+    return process, base_url
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def live_mock() -> Iterator[str]:
+    process, base_url = start_mock()
+    yield base_url
+    stop(process)
