@@ -31,11 +31,11 @@ BOUND_PATTERN = (
     r"([Tt]00:00:00(\.0+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?$"
 )
 _BOUND = re.compile(
-    r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})"
+    r"(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})"
     r"(?:[Tt](?P<time>[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?)"
-    r"(?P<zone>[Zz]|(?P<sign>[+-])(?P<oh>[0-9]{2}):(?P<om>[0-9]{2})))?$"
+    r"(?P<zone>[Zz]|(?P<sign>[+-])(?P<oh>[0-9]{2}):(?P<om>[0-9]{2})))?"
 )
-_MIDNIGHT = re.compile(r"^00:00:00(?:\.0+)?$")
+_MIDNIGHT = re.compile(r"00:00:00(?:\.0+)?")
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ WINDOW_RULES = (
 
 def parse_bound(text: str) -> Bound:
     """Parse one bound, or raise :class:`BoundError` naming the rule it breaks."""
-    match = _BOUND.match(text)
+    match = _BOUND.fullmatch(text)
     if match is None:
         raise BoundError(
             BOUND_SYNTAX,
@@ -126,7 +126,7 @@ def parse_bound(text: str) -> Bound:
         raise BoundError(BOUND_CALENDAR, f"{text!r} is not a real calendar date") from None
     if match["time"] is None:
         return Bound(day)
-    if not _MIDNIGHT.match(match["time"]):
+    if not _MIDNIGHT.fullmatch(match["time"]):
         raise BoundError(
             BOUND_NOT_MIDNIGHT,
             f"{text!r} is not at local midnight; reports cover whole days (use {day.isoformat()}T00:00:00...)",
