@@ -126,7 +126,10 @@ components:
 def test_the_repairs_are_generic_and_fix_another_document_with_the_same_defects() -> None:
     repaired, findings = spec.repair(yaml.safe_load(FOREIGN))
     schemas = repaired["components"]["schemas"]
-    assert schemas["Pet"]["discriminator"]["mapping"] == {"cat": "#/components/schemas/Cat", "dog": "#/components/schemas/Dog"}
+    assert schemas["Pet"]["discriminator"]["mapping"] == {
+        "cat": "#/components/schemas/Cat",
+        "dog": "#/components/schemas/Dog",
+    }
     # the parent's own constraints are inherited, the back-reference is gone
     assert schemas["Cat"]["allOf"][0] == {"properties": {"name": {"type": "string"}}}
     parameter = repaired["paths"]["/pets/{id}"]["post"]["parameters"][0]["schema"]
@@ -175,7 +178,11 @@ def test_a_contract_naming_a_schedule_without_a_rule_is_refused() -> None:
 
 def lint(path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "mockserver.cli", "lint", str(path)], capture_output=True, text=True, cwd=ROOT, timeout=120
+        [sys.executable, "-m", "mockserver.cli", "lint", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
     )
 
 
