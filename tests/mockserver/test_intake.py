@@ -1,0 +1,88 @@
+"""Reading bodies safely: media types, sizes, encodings, JSON that Python would silently change."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from starlette.types import Receive
+
+from mockserver import intake
+from mockserver.errors import InvalidJson, PayloadTooLarge, UnsupportedMediaType
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/json", "Application/JSON", "application/json; charset=utf-8", 'application/json;charset="UTF8"'],
+)
+def test_json_with_or_without_a_utf8_charset_is_accepted(content_type: str) -> None:
+    intake.check_media_type(content_type)
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [None, "", "text/json", "application/jsonx", "application/json; charset=utf-16", "multipart/form-data"],
+)
+def test_other_media_types_are_415(content_type: str | None) -> None:
+    with pytest.raises(UnsupportedMediaType):
+        intake.check_media_type(content_type)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b'{"a": 1, "a": 2}', "appears twice"),
+        (b'{"a": NaN}', "finite"),
+        (b'{"a": -Infinity}', "finite"),
+        (b'{"a": 1' + b"1" * 5000 + b"}", "not acceptable JSON"),
+        (b"\xef\xbb\xbf{}", "not valid JSON"),  # a BOM
+        (b'{"a": "\xc3"}', "not valid UTF-8"),
+        (b"  \n ", "empty"),
+        (b"[" * 100_000 + b"]" * 100_000, "deeper than"),
+        (b"[" * 33 + b"]" * 33, "deeper than"),
+        (b'{"a": }', "line 1, column 7"),
+    ],
+)
+def test_json_that_python_would_change_or_choke_on_is_refused(raw: bytes, message: str) -> None:
+    with pytest.raises(InvalidJson, match=message):
+        intake.parse_json(raw, max_depth=32)
+
+
+def test_json_exactly_at_the_depth_limit_is_read() -> None:
+    assert intake.parse_json(b"[" * 32 + b"]" * 32, max_depth=32) is not None
+
+
+def test_lone_surrogates_and_nul_escapes_are_kept_as_sent() -> None:
+    assert intake.parse_json(b'{"a": "\\ud800\\u0000"}', max_depth=32) == {"a": "\ud800\x00"}
+
+
+def chunks(*parts: bytes) -> Receive:
+    messages = [
+        {"type": "http.request", "body": part, "more_body": index < len(parts) - 1} for index, part in enumerate(parts)
+    ]
+
+    async def receive() -> dict[str, object]:
+        return messages.pop(0)
+
+    return receive  # type: ignore[return-value]
+
+
+def test_a_chunked_body_is_refused_as_soon_as_it_passes_the_limit() -> None:
+    with pytest.raises(PayloadTooLarge):
+        asyncio.run(intake.read_body(chunks(b"a" * 60, b"a" * 60), limit=100))
+    assert asyncio.run(intake.read_body(chunks(b"a" * 50, b"a" * 50), limit=100)) == b"a" * 100
+
+
+def test_a_declared_length_over_the_limit_is_refused_before_reading() -> None:
+    with pytest.raises(PayloadTooLarge):
+        intake.check_declared_length("101", 100)
+    intake.check_declared_length("100", 100)
+    intake.check_declared_length("not-a-number", 100)
+
+
+def test_a_client_that_disconnects_mid_body_is_noticed() -> None:
+    async def receive() -> dict[str, object]:
+        return {"type": "http.disconnect"}
+
+    with pytest.raises(intake.ClientDisconnected):
+        asyncio.run(intake.read_body(receive, limit=100))  # type: ignore[arg-type]
