@@ -19,13 +19,14 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from contracts.ecma import ascii_digits
-from contracts.rules import BOUND_PATTERN
+from contracts.rules import BOUND_PATTERN, valid_window
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "spec"
 UPSTREAM_PATH = SPEC_DIR / "insight.upstream.yaml"
@@ -351,13 +352,15 @@ def scopes_from_prose(description: str) -> list[str]:
 
 def report_variants(document: Json, operation: Json) -> list[Json]:
     """The sub-schemas a request body's discriminator chooses between (the body schema itself when not polymorphic)."""
-    variants: list[Json] = []
-    for media in operation.get("requestBody", {}).get("content", {}).values():
-        schema = media.get("schema", {})
-        schema = _resolve_schema(document, schema.get("$ref")) or schema
-        alternatives = [_resolve_schema(document, ref) for ref in _alternatives(schema)]
-        variants += [variant for variant in alternatives if isinstance(variant, dict)] or [schema]
-    return variants
+    content = operation.get("requestBody", {}).get("content", {})
+    return [variant for media in content.values() for variant in media_variants(document, media)]
+
+
+def media_variants(document: Json, media: Json) -> list[Json]:
+    schema = media.get("schema", {})
+    schema = _resolve_schema(document, schema.get("$ref")) or schema
+    alternatives = [_resolve_schema(document, ref) for ref in _alternatives(schema)]
+    return [variant for variant in alternatives if isinstance(variant, dict)] or [schema]
 
 
 def _variant_properties(variant: Json) -> Json:
@@ -404,6 +407,16 @@ def complete(document: Json) -> tuple[Json, list[Finding]]:
                     "declared them with the Error schema",
                 )
             )
+        examples = _request_examples(completed, operation)
+        if examples:
+            findings.append(
+                Finding(
+                    "no-request-examples",
+                    f"{where}/requestBody",
+                    "the request body has no example, so tools show a generated body that breaks the from/to rule",
+                    f"added one valid example per variant: {', '.join(examples)}",
+                )
+            )
         for index, variant in enumerate(report_variants(completed, operation)):
             added = _complete_variant(variant)
             if added:
@@ -417,6 +430,33 @@ def complete(document: Json) -> tuple[Json, list[Finding]]:
                     )
                 )
     return completed, findings
+
+
+EXAMPLE_DAY = date(2026, 11, 1)
+
+
+def _request_examples(document: Json, operation: Json) -> list[str]:
+    """One valid body per variant (the first allowed value of each enum, a window around ``EXAMPLE_DAY``)."""
+    added = []
+    for media in operation.get("requestBody", {}).get("content", {}).values():
+        if "example" in media or "examples" in media:
+            continue
+        examples = {}
+        for variant in media_variants(document, media):
+            body = _variant_properties(variant)
+            value = {
+                name: prop["enum"][0]
+                for name, prop in body.get("properties", {}).items()
+                if name in body.get("required", []) and prop.get("enum")
+            }
+            if "schedule" in value:
+                value["from"], value["to"] = valid_window(value["schedule"], EXAMPLE_DAY)
+            title = str(variant.get("title") or len(examples))
+            examples[re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-")] = {"summary": title, "value": value}
+        if examples:
+            media["examples"] = examples
+            added += list(examples)
+    return added
 
 
 def _complete_variant(variant: Json) -> list[str]:

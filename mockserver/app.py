@@ -23,11 +23,16 @@ from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
 
 from contracts import spec
-from contracts.model import Contract, contract_from_document
-from mockserver import errors, handlers
+from contracts.model import contract_from_document
+from mockserver import errors
+from mockserver.frontdoor import FrontDoor
 from mockserver.gate import ContractGate
+from mockserver.handlers import Handlers
+from mockserver.journal import Journal
+from mockserver.report_links import ADMIN_BASE
 from mockserver.settings import Settings
 
 logger = logging.getLogger("insight_mock")
@@ -55,8 +60,7 @@ def _from_http_exception(_request: ConnexionRequest, error: Exception) -> Connex
     kind = errors.BY_STATUS.get(
         error.status_code, errors.InternalError if error.status_code >= 500 else errors.BadRequest
     )
-    messages = {404: "no such route; the report operation is POST /v1/accounts/{aid}/insight/generate-report"}
-    message = messages.get(error.status_code) or str(error.detail)
+    message = "no such route" if error.status_code == 404 else str(error.detail)
     if error.status_code == 405 and error.headers and "allow" in {key.lower() for key in error.headers}:
         allowed = next(value for key, value in error.headers.items() if key.lower() == "allow")
         message = f"method not allowed on this route; allowed: {allowed}"
@@ -84,39 +88,59 @@ def _from_unexpected(_request: ConnexionRequest, error: Exception) -> ConnexionR
     return _as_connexion(errors.error_response(errors.InternalError("the mock failed unexpectedly; see its log")))
 
 
+CORS_HEADERS = ("Authorization", "Content-Type", "Prefer")
+EXPOSED_HEADERS = ("X-Mock-Report-Url", "Content-Disposition", "WWW-Authenticate", "Allow")
+
+
+def cors_middleware(origins: tuple[str, ...]) -> Any:
+    """Starlette's CORS middleware, outermost, so that every answer (4xx and 5xx included) carries the headers.
+
+    ``*`` is served by echoing the request's origin: a browser refuses ``*`` for credentialed requests.
+    """
+    any_origin = "*" in origins
+    return partial(
+        CORSMiddleware,
+        allow_origins=[] if any_origin else list(origins),
+        allow_origin_regex=".*" if any_origin else None,
+        allow_credentials=True,
+        allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+        allow_headers=list(CORS_HEADERS),
+        expose_headers=list(EXPOSED_HEADERS),
+        max_age=600,
+    )
+
+
 def create_app(settings: Settings | None = None) -> AsyncApp:
     settings = settings or Settings()
     document = spec.load_yaml(settings.spec_path.read_text(encoding="utf-8"))
     contract = contract_from_document(document)
+    journal = Journal(settings.journal_size)
+    handlers = Handlers(contract, settings, journal)
+    middlewares: list[Any] = [cors_middleware(settings.cors_origins)] if settings.cors_origins else []
+    middlewares += [
+        partial(FrontDoor, api_base=contract.base_path, journal=journal, latency=settings.latency, seed=settings.seed),
+        ServerErrorMiddleware,
+        ExceptionMiddleware,
+        SwaggerUIMiddleware,
+        RoutingMiddleware,
+        partial(ContractGate, contract=contract, settings=settings),
+        LifespanMiddleware,
+        ContextMiddleware,
+    ]
+    operations = handlers.by_operation_id()
     app = AsyncApp(
         __name__,
-        middlewares=[
-            ServerErrorMiddleware,
-            ExceptionMiddleware,
-            SwaggerUIMiddleware,
-            RoutingMiddleware,
-            partial(ContractGate, contract=contract, settings=settings),
-            LifespanMiddleware,
-            ContextMiddleware,
-        ],
-        resolver=Resolver(function_resolver=_resolver_for(contract)),
+        middlewares=middlewares,
+        resolver=Resolver(function_resolver=operations.__getitem__),
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path="/ui"),
     )
     app.add_api(document, base_path=contract.base_path)
+    app.add_api(spec.load_yaml(spec.ADMIN_PATH.read_text(encoding="utf-8")), base_path=ADMIN_BASE)
     app.add_error_handler(errors.ApiError, _from_api_error)
     app.add_error_handler(HTTPException, _from_http_exception)
     app.add_error_handler(ProblemException, _from_problem)
     app.add_error_handler(Exception, _from_unexpected)
     return app
-
-
-def _resolver_for(contract: Contract) -> Any:
-    operations = {contract.operation_id: handlers.generate_report}
-
-    def resolve(operation_id: str) -> Any:
-        return operations[operation_id]
-
-    return resolve
 
 
 def create_app_from_env() -> AsyncApp:

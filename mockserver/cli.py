@@ -14,26 +14,34 @@ from contracts import spec
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from mockserver.settings import Settings
+    from mockserver.controls import parse_latency
+    from mockserver.settings import SETTINGS_VARIABLE, Settings
 
-    overrides = {
-        "INSIGHT_MOCK_AUTH": args.auth,
-        "INSIGHT_MOCK_JWT_SECRET": args.jwt_secret,
-        "INSIGHT_MOCK_JWT_PUBLIC_KEY_FILE": args.jwt_public_key_file,
-    }
-    os.environ.update({key: value for key, value in overrides.items() if value})
+    if args.jwt_public_key_file:
+        os.environ["INSIGHT_MOCK_JWT_PUBLIC_KEY_FILE"] = args.jwt_public_key_file
     try:
-        settings = Settings.from_env(host=args.host, port=args.port, workers=args.workers)
+        settings = Settings.from_env(
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            auth=args.auth,
+            jwt_secret=args.jwt_secret,
+            cors_origins=tuple(args.cors_origin) if args.cors_origin else None,
+            latency=parse_latency(args.latency) if args.latency else None,
+            fail_rate=args.fail_rate,
+            seed=args.seed,
+            journal_size=args.journal_size,
+        )
     except (ValueError, OSError) as error:
         print(f"insight-mock: cannot start: {error}", file=sys.stderr)
         return 2
+    os.environ[SETTINGS_VARIABLE] = settings.to_env()
     base = f"http://{settings.host}:{settings.port}/v1"
     print(f"Insight mock on {base}  (auth: {settings.auth.value}, workers: {settings.workers})")
     print(f"  Swagger UI:  {base}/ui/")
     print(f"  Try it:      {base}/accounts/P12345678/insight/generate-report")
-    print(
-        '  Token:       insight-mock token --scope write:insight   (send "Authorization: Bearer <token>")', flush=True
-    )
+    print('  Token:       insight-mock token --scope write:insight   (send "Authorization: Bearer <token>")')
+    print(f"  Journal:     http://{settings.host}:{settings.port}/_mock/requests", flush=True)
     uvicorn.run(
         "mockserver.app:create_app_from_env",
         factory=True,
@@ -42,6 +50,7 @@ def _serve(args: argparse.Namespace) -> int:
         workers=settings.workers,
         access_log=args.access_log,
         log_level="info" if args.access_log else "warning",
+        timeout_graceful_shutdown=1,
     )
     return 0
 
@@ -101,6 +110,11 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--jwt-secret", help="HS256 secret for --auth verify (or INSIGHT_MOCK_JWT_SECRET)")
     serve.add_argument("--jwt-public-key-file", help="RS256 public key (PEM) for --auth verify")
     serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve.add_argument("--cors-origin", action="append", help="allow this browser origin (repeatable; * for any)")
+    serve.add_argument("--latency", help="delay every API answer: 200ms, 0.5s or a range 100-400ms")
+    serve.add_argument("--fail-rate", type=float, help="answer this share of valid requests with a 500 (0..1)")
+    serve.add_argument("--seed", type=int, help="seed for --fail-rate and --latency ranges (default 0)")
+    serve.add_argument("--journal-size", type=int, help="requests kept in /_mock/requests (default 200)")
     serve.set_defaults(run=_serve)
 
     token = commands.add_parser("token", help="print a bearer token the mock accepts")

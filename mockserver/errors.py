@@ -7,7 +7,7 @@ error a client sees is ``{"error": {"code", "message", "errors"?}}`` in ``applic
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict
 from typing import Any, ClassVar
 
@@ -126,3 +126,22 @@ def error_response(error: ApiError) -> Response:
     return Response(
         json_bytes(error_body(error)), status_code=error.status, headers=error.headers, media_type="application/json"
     )
+
+
+# What `Prefer: code=NNN` answers: the messages a real server would give, so a UI can show them as they are.
+# Factories, not instances: an exception raised twice would carry its first traceback along.
+FORCED: dict[int, Callable[[], ApiError]] = {
+    400: lambda: InvalidBody(
+        "the report request has 1 problem: schedule 'monthly' needs 'to' = 2026-12-01 (forced by Prefer)",
+        problems=[Violation("window-end", "/to", "schedule 'monthly' needs 'to' = 2026-12-01", "2026-12-01")],
+    ),
+    401: lambda: Unauthorized(
+        "the token has expired (forced by Prefer)", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
+    ),
+    403: lambda: InsufficientScope("the token lacks the scope admin:insight or write:insight (forced by Prefer)"),
+    404: lambda: NotFound("no such account (forced by Prefer)"),
+    405: lambda: MethodNotAllowed("method not allowed on this route (forced by Prefer)", headers={"Allow": "POST"}),
+    413: lambda: PayloadTooLarge("the body is larger than the limit (forced by Prefer)"),
+    415: lambda: UnsupportedMediaType("Content-Type is not supported; send 'application/json' (forced by Prefer)"),
+    500: lambda: InternalError("the report service failed unexpectedly; try again later (forced by Prefer)"),
+}

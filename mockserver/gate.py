@@ -4,13 +4,17 @@ It replaces Connexion's security and request-validation middlewares for the repo
 contract cannot express what it must check (scopes, the account claim, the discriminator, the from/to rules) and
 because a single pass over the request is cheaper. The order of the checks is the order a client fixes them in:
 
-    401 token -> 403 scope / account -> 415 media type -> 400 aid -> 413 size -> 400 JSON -> 400 body and window
+    400 Prefer -> 401 token -> 403 scope / account -> 415 media type -> 400 aid -> 413 size -> 400 JSON
+    -> 400 body and window -> Prefer: code=NNN -> --fail-rate -> the handler
 
-The accepted params (defaults filled in) are left in ``scope["extensions"]["insight"]`` for the handler.
+``Prefer: code=NNN`` replaces only an answer that would have been a 200 (a request that fails a check gets that
+check's error); with ``Prefer: validation=skip`` the forced answer comes without any check. The accepted params
+(defaults filled in) are left in ``scope["extensions"]["insight"]`` for the handler.
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +25,8 @@ from contracts import validation
 from contracts.model import Contract
 from contracts.rules import Violation
 from mockserver import intake
-from mockserver.errors import InvalidBody, InvalidParameter, InvalidPeriod
+from mockserver.controls import parse_prefer
+from mockserver.errors import FORCED, InternalError, InvalidBody, InvalidParameter, InvalidPeriod
 from mockserver.security import Principal, TokenPolicy, authorize
 from mockserver.settings import Settings
 
@@ -63,16 +68,25 @@ class ContractGate:
         self.contract = contract
         self.settings = settings
         self.policy = TokenPolicy.from_settings(settings, contract.required_scopes)
+        self.failures = random.Random(settings.seed)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         routing = scope.get("extensions", {}).get(ROUTING, {})
         if scope["type"] != "http" or routing.get("operation_id") != self.contract.operation_id:
             await self.app(scope, receive, send)
             return
+        preferences = parse_prefer(Headers(scope=scope).get("prefer"), self.contract.declared_statuses)
+        forced = FORCED.get(preferences.code or 200)
+        if forced is not None and preferences.skip_validation:
+            raise forced()
         try:
             accepted, raw = await self._admit(scope, receive)
         except intake.ClientDisconnected:
             return
+        if forced is not None:
+            raise forced()
+        if self.settings.fail_rate and self.failures.random() < self.settings.fail_rate:
+            raise InternalError("the report service failed unexpectedly; try again later (simulated by --fail-rate)")
         scope["extensions"][EXTENSION] = accepted
         await self.app(scope, _replay(raw, receive), send)
 

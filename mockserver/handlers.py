@@ -1,18 +1,104 @@
-"""Connexion operation handlers: thin glue between the accepted request and the response.
+"""Connexion operation handlers: thin glue between an accepted request and its answer.
 
-The gate (``mockserver.gate``) has already authenticated, validated and filled in defaults; a handler only answers.
+The gate (``mockserver.gate``) has already authenticated, validated and filled in defaults; the handlers only answer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from anyio import to_thread
 from connexion import context
 from starlette.responses import Response
 
-from mockserver.errors import json_bytes
-from mockserver.gate import EXTENSION, AcceptedRequest
+from contracts import rules, validation
+from contracts.model import Contract
+from mockserver.errors import BadRequest, json_bytes
+from mockserver.frontdoor import REPORT_URL_HEADER
+from mockserver.gate import EXTENSION, AcceptedRequest, check_account
+from mockserver.journal import Journal
+from mockserver.report_links import open_report_token, report_path
+from mockserver.reports import ReportRequest, render_report
+from mockserver.settings import Settings
 
 
-async def generate_report(aid: str) -> Response:
-    """200: the accepted params, echoed as the contract's ``InsightReportParams`` response."""
-    accepted: AcceptedRequest = context.scope["extensions"][EXTENSION]
-    return Response(json_bytes(accepted.params), status_code=200, media_type="application/json")
+def report_request(aid: str, params: dict[str, Any]) -> ReportRequest:
+    """The report an accepted request describes (pure: the same params always describe the same report)."""
+    filters = tuple(
+        (str(item.get("filter", "")), str(item.get("value", "")))
+        for item in params.get("reportFilters") or []
+        if isinstance(item, dict) and "filter" in item and "value" in item
+    )
+    start: date = rules.parse_bound(params["from"]).day
+    end: date = rules.parse_bound(params["to"]).day
+    return ReportRequest(
+        aid=aid,
+        data_type=params["dataType"],
+        start=start,
+        end=end,
+        language=params["language"],
+        content_type=params["contentType"],
+        filters=filters,
+        schedule=params["schedule"],
+    )
+
+
+def _base_url() -> str:
+    scope = context.scope
+    host = dict(scope.get("headers", [])).get(b"host", b"").decode("latin-1")
+    return f"{scope.get('scheme', 'http')}://{host}" if host else ""
+
+
+class Handlers:
+    """The operations of the contract and of the admin API, bound to one app's configuration."""
+
+    def __init__(self, contract: Contract, settings: Settings, journal: Journal) -> None:
+        self.contract = contract
+        self.settings = settings
+        self.journal = journal
+
+    def by_operation_id(self) -> dict[str, Callable[..., Any]]:
+        return {
+            self.contract.operation_id: self.generate_report,
+            "mock_health": self.health,
+            "mock_get_report": self.get_report,
+            "mock_list_requests": self.list_requests,
+            "mock_clear_requests": self.clear_requests,
+        }
+
+    async def generate_report(self, aid: str) -> Response:
+        """200: the accepted params, echoed as the contract's ``InsightReportParams``, and where the report is."""
+        accepted: AcceptedRequest = context.scope["extensions"][EXTENSION]
+        link = _base_url() + report_path(accepted.aid, accepted.params, self.settings.report_key)
+        return Response(
+            json_bytes(accepted.params),
+            status_code=200,
+            media_type="application/json",
+            headers={REPORT_URL_HEADER: link},
+        )
+
+    async def get_report(self, report_id: str) -> Response:
+        aid, params = open_report_token(report_id, self.settings.report_key)
+        check_account(self.contract, aid)
+        problems = validation.validate_body(self.contract, params)
+        if problems:
+            raise BadRequest("the report link names an invalid report", problems=problems)
+        request = report_request(aid, validation.accepted_params(self.contract, params))
+        report = await to_thread.run_sync(render_report, request)  # a month of PDF is CPU work: off the event loop
+        return Response(
+            report.body,
+            media_type=report.media_type,
+            headers={"Content-Disposition": f'attachment; filename="{report.filename}"'},
+        )
+
+    async def list_requests(self) -> Response:
+        return Response(json_bytes(self.journal.as_json()), media_type="application/json")
+
+    async def clear_requests(self) -> Response:
+        self.journal.clear()
+        return Response(status_code=204)
+
+    async def health(self) -> Response:
+        return Response(b'{"status":"ok"}', media_type="application/json")

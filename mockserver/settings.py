@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from contracts import spec
+from mockserver.controls import Latency
+
+SETTINGS_VARIABLE = "INSIGHT_MOCK_SETTINGS"  # how `serve` hands its settings to each worker process
 
 
 class AuthMode(StrEnum):
@@ -29,23 +35,57 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     max_json_depth: int = 32
     spec_path: Path = field(default=spec.SERVED_PATH)
-
-    @classmethod
-    def from_env(cls, **overrides: object) -> Settings:
-        """Settings from ``INSIGHT_MOCK_*`` variables, then explicit overrides (what the CLI passes)."""
-        env = os.environ
-        values: dict[str, object] = {}
-        if "INSIGHT_MOCK_AUTH" in env:
-            values["auth"] = AuthMode(env["INSIGHT_MOCK_AUTH"])
-        if "INSIGHT_MOCK_JWT_SECRET" in env:
-            values["jwt_secret"] = env["INSIGHT_MOCK_JWT_SECRET"]
-        if "INSIGHT_MOCK_JWT_PUBLIC_KEY_FILE" in env:
-            values["jwt_public_key"] = Path(env["INSIGHT_MOCK_JWT_PUBLIC_KEY_FILE"]).read_text(encoding="utf-8")
-        values.update({key: value for key, value in overrides.items() if value is not None})
-        return cls(**values)  # type: ignore[arg-type]
+    cors_origins: tuple[str, ...] = ()
+    latency: Latency = field(default_factory=Latency)
+    fail_rate: float = 0.0
+    seed: int = 0  # seeds --fail-rate and --latency ranges, so a run can be reproduced
+    journal_size: int = 200
+    # Signs report URLs. Every worker and every machine behind a load balancer must share it to serve any URL.
+    report_key: str = "insight-mock-report-url-key"
 
     def __post_init__(self) -> None:
         if self.auth is AuthMode.VERIFY and not (self.jwt_secret or self.jwt_public_key):
             raise ValueError("auth mode 'verify' needs a JWT secret (HS256) or a public key (RS256)")
         if self.max_body_bytes < 1 or self.max_json_depth < 1:
             raise ValueError("body size and JSON depth limits must be positive")
+        if not 0.0 <= self.fail_rate <= 1.0:
+            raise ValueError(f"--fail-rate must be between 0 and 1, not {self.fail_rate}")
+        if not 1 <= self.journal_size <= 100_000:
+            raise ValueError("--journal-size must be between 1 and 100000")
+        if not self.spec_path.is_file():
+            raise ValueError(f"cannot read the contract at {self.spec_path}")
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Settings:
+        """Settings from ``INSIGHT_MOCK_*`` variables, then explicit overrides (what the CLI passes)."""
+        env = os.environ
+        values: dict[str, Any] = json.loads(env.get(SETTINGS_VARIABLE, "{}"))
+        if "INSIGHT_MOCK_AUTH" in env:
+            values["auth"] = env["INSIGHT_MOCK_AUTH"]
+        if "INSIGHT_MOCK_JWT_SECRET" in env:
+            values["jwt_secret"] = env["INSIGHT_MOCK_JWT_SECRET"]
+        if "INSIGHT_MOCK_JWT_PUBLIC_KEY_FILE" in env:
+            values["jwt_public_key"] = Path(env["INSIGHT_MOCK_JWT_PUBLIC_KEY_FILE"]).read_text(encoding="utf-8")
+        if "INSIGHT_MOCK_REPORT_KEY" in env:
+            values["report_key"] = env["INSIGHT_MOCK_REPORT_KEY"]
+        values.update({key: value for key, value in overrides.items() if value is not None})
+        return cls.from_dict(values)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> Settings:
+        converted = dict(values)
+        if "auth" in converted:
+            converted["auth"] = AuthMode(converted["auth"])
+        if "spec_path" in converted:
+            converted["spec_path"] = Path(converted["spec_path"])
+        if "cors_origins" in converted:
+            converted["cors_origins"] = tuple(converted["cors_origins"])
+        if isinstance(converted.get("latency"), dict):
+            converted["latency"] = Latency(**converted["latency"])
+        return cls(**converted)
+
+    def to_env(self) -> str:
+        """This configuration as JSON, for the worker processes (``from_env`` reads it back)."""
+        values = dataclasses.asdict(self)
+        values["spec_path"] = str(self.spec_path)
+        return json.dumps(values)
