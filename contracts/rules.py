@@ -227,6 +227,12 @@ SCHEDULES: dict[str, Schedule] = {
 }
 
 
+def has_unaligned_days(name: str) -> bool:
+    """Whether some days cannot start a window of this schedule (false for a schedule that starts every day)."""
+    schedule = schedule_named(name)
+    return not all(schedule.is_start(EARLIEST + timedelta(days=offset)) for offset in range(62))
+
+
 def schedule_named(name: str) -> Schedule:
     try:
         return SCHEDULES[name]

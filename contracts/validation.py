@@ -83,9 +83,15 @@ def validate_body(contract: Contract, body: Any) -> list[Violation]:
     chosen = variant_for(contract, body)
     if isinstance(chosen, Violation):
         return [chosen]
-    problems = [_describe(error, chosen) for error in chosen.validator.iter_errors(body)]
-    problems.sort(key=lambda problem: problem.path)
+    problems = _root_causes([_describe(error, chosen) for error in chosen.validator.iter_errors(body)])
     return problems + _window_problems(body, problems)
+
+
+def _root_causes(problems: list[Violation]) -> list[Violation]:
+    """Sorted by path, and only the type error where a value has the wrong type (its enum error says nothing more)."""
+    mistyped = {problem.path for problem in problems if problem.rule == "type"}
+    kept = [problem for problem in problems if problem.rule == "type" or problem.path not in mistyped]
+    return sorted(kept, key=lambda problem: problem.path)
 
 
 def _window_problems(body: dict[str, Any], known: list[Violation]) -> list[Violation]:
