@@ -441,7 +441,7 @@ def _request_examples(document: Json, operation: Json) -> list[str]:
     for media in operation.get("requestBody", {}).get("content", {}).values():
         if "example" in media or "examples" in media:
             continue
-        examples = {}
+        examples: Json = {}
         for variant in media_variants(document, media):
             body = _variant_properties(variant)
             value = {

@@ -17,6 +17,7 @@ Draws shrink to readable examples: the first allowed value of each enum, the dat
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -83,9 +84,11 @@ def _params_of(draw: st.DrawFn, variant: Variant, schedule: str | None) -> Param
         "from": start,
         "to": end,
     }
-    if variant.allowed("contentType") and draw(st.booleans()):
+    with_content_type: bool = draw(st.booleans())
+    if with_content_type and variant.allowed("contentType"):
         params["contentType"] = draw(st.sampled_from(variant.allowed("contentType")))
-    if variant.filter_keys and draw(st.booleans()):
+    with_filters: bool = draw(st.booleans())
+    if with_filters and variant.filter_keys:
         params["reportFilters"] = draw(_filters(variant))
     return params
 
@@ -173,7 +176,7 @@ def _invalid(draw: st.DrawFn, kind: str, contract: Contract) -> InvalidParams:
     if kind == "wrong-type":
         variant, params = base(variants)
         name = draw(st.sampled_from([n for n in variant.required if n != contract.discriminator]))
-        other = draw(st.one_of(st.integers(), st.booleans(), st.none(), st.just([]), st.just({})))
+        other: Any = draw(st.one_of(st.integers(), st.booleans(), st.none(), st.just([]), st.just({})))
         return result({**params, name: other}, "type")
     if kind == "wrong-enum":
         _, params = base(variants)
@@ -202,7 +205,9 @@ def _invalid(draw: st.DrawFn, kind: str, contract: Contract) -> InvalidParams:
     return _invalid_window(draw, kind, variants, result)
 
 
-def _invalid_window(draw: st.DrawFn, kind: str, variants: list[Variant], result: Any) -> InvalidParams:
+def _invalid_window(
+    draw: st.DrawFn, kind: str, variants: list[Variant], result: Callable[..., InvalidParams]
+) -> InvalidParams:
     def usable(variant: Variant) -> list[str]:
         """Schedules that can break this rule: a window-start needs days that cannot start a window."""
         return [s for s in variant.schedules if kind != "window-start" or rules.has_unaligned_days(s)]
@@ -244,8 +249,8 @@ def _invalid_window(draw: st.DrawFn, kind: str, variants: list[Variant], result:
             return result(bounds(start, end, None, datetime_offset), rules.MIXED_FORMS)
         return result(bounds(start, end, datetime_offset, None), rules.MIXED_FORMS)
     if kind == "mixed-offsets":
-        first, second = draw(st.lists(st.sampled_from(COMMON_OFFSETS), min_size=2, max_size=2, unique=True))
-        return result(bounds(start, end, first, second), rules.MIXED_OFFSETS)
+        first_offset, last_offset = draw(st.lists(st.sampled_from(COMMON_OFFSETS), min_size=2, max_size=2, unique=True))
+        return result(bounds(start, end, first_offset, last_offset), rules.MIXED_OFFSETS)
     if kind == "out-of-range":
         day = draw(
             st.one_of(st.dates(date(1990, 1, 1), date(1999, 11, 30)), st.dates(date(2100, 2, 1), date(2199, 1, 1)))
