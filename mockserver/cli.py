@@ -63,6 +63,32 @@ def _token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    """Write the report the mock serves for these params, without a server (the same bytes)."""
+    import json
+
+    from contracts import validation
+    from contracts.model import default_contract
+    from mockserver.handlers import report_request
+    from mockserver.reports import render_report
+
+    contract = default_contract()
+    params = json.loads(Path(args.params).read_text(encoding="utf-8"))
+    problems = validation.validate_body(contract, params)
+    if not contract.account_pattern.search(args.aid):
+        print(f"insight-mock: account id {args.aid!r} is malformed (P or T and 8 digits)", file=sys.stderr)
+        return 2
+    if problems:
+        for problem in problems:
+            print(f"insight-mock: {problem.path or '/'}: {problem.message}", file=sys.stderr)
+        return 2
+    report = render_report(report_request(args.aid, validation.accepted_params(contract, params)))
+    output = Path(args.output or report.filename)
+    output.write_bytes(report.body)
+    print(f"wrote {output} ({report.row_count} rows, {len(report.body)} bytes)")
+    return 0
+
+
 def _lint(args: argparse.Namespace) -> int:
     from openapi_spec_validator import validate
     from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
@@ -123,6 +149,12 @@ def parser() -> argparse.ArgumentParser:
     token.add_argument("--ttl", type=int, default=3600, help="seconds until it expires (default 3600)")
     token.add_argument("--secret", help="HS256 secret (default: INSIGHT_MOCK_JWT_SECRET or the local dev secret)")
     token.set_defaults(run=_token)
+
+    report = commands.add_parser("report", help="write a report file offline (the bytes the mock serves)")
+    report.add_argument("--aid", required=True, help="account id, e.g. P12345678")
+    report.add_argument("--params", required=True, help="a JSON file with the generate-report body")
+    report.add_argument("-o", "--output", help="where to write it (default: the report's own file name)")
+    report.set_defaults(run=_report)
 
     lint = commands.add_parser("lint", help="report the defects of an upstream OpenAPI document and their repairs")
     lint.add_argument("path", help="the YAML document, or a Markdown page with it in a ```` fence")

@@ -41,7 +41,7 @@ class Settings:
     seed: int = 0  # seeds --fail-rate and --latency ranges, so a run can be reproduced
     journal_size: int = 200
     # Signs report URLs. Every worker and every machine behind a load balancer must share it to serve any URL.
-    report_key: str = "insight-mock-report-url-key"
+    report_key: str = "insight-mock-report-url-signing-key-v1"
 
     def __post_init__(self) -> None:
         if self.auth is AuthMode.VERIFY and not (self.jwt_secret or self.jwt_public_key):
