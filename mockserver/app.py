@@ -1,8 +1,10 @@
 """Build the mock: a Connexion ``AsyncApp`` serving the served contract, with our gate and our error shape.
 
-The middleware stack is Connexion's, minus its security and request-validation middlewares (the gate does both, in
-one pass, with rules the contract cannot express) and minus response validation (the tests and the contract checker
-validate responses; doing it per request would only slow the mock down).
+The middleware stack is Connexion's, minus its security and request-validation middlewares, with the contract gate
+in front: the gate answers the report operation itself (auth, validation and the 200 in one pass, see
+``mockserver.gate``) and Connexion serves the rest (Swagger UI, the served contract, routing errors, the admin API).
+Response validation is off: the tests and the contract checker validate responses; doing it per request would only
+slow the mock down.
 """
 
 from __future__ import annotations
@@ -119,11 +121,11 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
     middlewares: list[Any] = [cors_middleware(settings.cors_origins)] if settings.cors_origins else []
     middlewares += [
         partial(FrontDoor, api_base=contract.base_path, journal=journal, latency=settings.latency, seed=settings.seed),
+        partial(ContractGate, contract=contract, settings=settings, respond=handlers.report_accepted),
         ServerErrorMiddleware,
         ExceptionMiddleware,
         SwaggerUIMiddleware,
         RoutingMiddleware,
-        partial(ContractGate, contract=contract, settings=settings),
         LifespanMiddleware,
         ContextMiddleware,
     ]
