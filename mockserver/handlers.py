@@ -65,7 +65,10 @@ class Handlers:
         """200: the accepted params, echoed as the contract's ``InsightReportParams``, and where the report is."""
         link = accepted.base_url + report_path(accepted.aid, accepted.params, self.settings.report_key)
         return Response(
-            json_bytes(accepted.params), status_code=200, media_type="application/json", headers={REPORT_URL_HEADER: link}
+            json_bytes(accepted.params),
+            status_code=200,
+            media_type="application/json",
+            headers={REPORT_URL_HEADER: link},
         )
 
     async def answered_by_the_gate(self, aid: str) -> Response:

@@ -7,26 +7,42 @@ import re
 import time
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 MAX_TEXT = 512  # characters kept of a path or query: a client cannot make one entry large
+MAX_ERROR_BODY = 4096
 _SECRET_QUERY = re.compile(r"((?:^|&)(?:access_token|token|id_token|jwt|api_key)=)[^&]*", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
-    time: str
+    """One answered request, as recorded on the hot path: raw values, formatted only when listed."""
+
+    at: float  # time.time()
     method: str
     path: str
     query: str
     status: int
-    outcome: str  # accepted | rejected | failed
-    error_code: str | None
+    error_body: bytes
     report_url: str | None
-    authorization: str  # "bearer (redacted)", "none", or the scheme alone: never the credential
+    authorization: str  # the scheme only: credentials are never stored, not even in memory
     duration_ms: float
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "time": datetime.fromtimestamp(self.at, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "status": self.status,
+            "outcome": outcome_of(self.status),
+            "error_code": error_code_of(self.error_body) if self.error_body else None,
+            "report_url": self.report_url,
+            "authorization": self.authorization,
+            "duration_ms": self.duration_ms,
+        }
 
 
 def redact_query(query: str) -> str:
@@ -73,13 +89,12 @@ class Journal:
     ) -> None:
         self._entries.append(
             Entry(
-                time=datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                at=time.time(),
                 method=method[:16],
                 path=path[:MAX_TEXT],
-                query=redact_query(query),
+                query=redact_query(query) if query else "",
                 status=status,
-                outcome=outcome_of(status),
-                error_code=error_code_of(error_body) if error_body else None,
+                error_body=error_body[:MAX_ERROR_BODY],
                 report_url=report_url[:MAX_TEXT] if report_url else None,
                 authorization=describe_authorization(authorization),
                 duration_ms=round((time.perf_counter() - started) * 1000, 3),
@@ -98,5 +113,5 @@ class Journal:
         return len(self._entries)
 
     def as_json(self) -> dict[str, Any]:
-        entries = [asdict(entry) for entry in reversed(list(self._entries))]  # newest first
+        entries = [entry.as_json() for entry in reversed(list(self._entries))]  # newest first
         return {"capacity": self.capacity, "count": len(entries), "requests": entries}

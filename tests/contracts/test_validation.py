@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from contracts.model import Contract
 from contracts.rules import valid_window
+from contracts.strategies import invalid_report_params, report_params
 from contracts.validation import accepted_params, validate_body
 
 VALID = {
@@ -85,3 +86,26 @@ def test_every_schedule_a_variant_allows_accepts_its_valid_windows(contract: Con
         "to": end,
     }
     assert validate_body(contract, body) == []
+
+
+@given(st.one_of(report_params(), invalid_report_params().map(lambda invalid: invalid.params)))
+def test_the_compiled_validator_and_the_explaining_validator_agree(contract: Contract, params: dict[str, Any]) -> None:
+    variant = contract.variants.get(params.get("dataType"))  # type: ignore[arg-type]
+    if variant is not None:
+        assert variant.fast_validator.is_valid(params) == variant.validator.is_valid(params)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["dataType", "schedule", "language", "from", "to", "contentType", "reportFilters"]),
+        st.one_of(
+            st.text(max_size=12),
+            st.integers(),
+            st.none(),
+            st.lists(st.dictionaries(st.text(max_size=6), st.text(max_size=6)), max_size=2),
+        ),
+    )
+)
+def test_both_validators_agree_on_arbitrary_objects(contract: Contract, body: dict[str, Any]) -> None:
+    for variant in contract.variants.values():
+        assert variant.fast_validator.is_valid(body) == variant.validator.is_valid(body)
