@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +64,7 @@ class Variant:
         """The values the contract allows for a top-level property (empty when it has no enum)."""
         return tuple(self.properties.get(name, {}).get("enum", ()))
 
-    @property
+    @cached_property
     def defaults(self) -> dict[str, Any]:
         return {name: prop["default"] for name, prop in self.properties.items() if "default" in prop}
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, timedelta
 
 EARLIEST = date(2000, 1, 1)
@@ -112,8 +113,9 @@ WINDOW_RULES = (
 )
 
 
+@lru_cache(maxsize=4096)
 def parse_bound(text: str) -> Bound:
-    """Parse one bound, or raise :class:`BoundError` naming the rule it breaks."""
+    """Parse one bound, or raise :class:`BoundError` naming the rule it breaks (a pure function, so cached)."""
     match = _BOUND.fullmatch(text)
     if match is None:
         raise BoundError(

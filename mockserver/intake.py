@@ -81,6 +81,10 @@ def nests_deeper_than(value: Any, limit: int) -> bool:
     return False
 
 
+# One decoder for every request: json.loads with hooks would build a new one each time.
+_DECODER = json.JSONDecoder(object_pairs_hook=_refuse_duplicates, parse_constant=_refuse_constant)
+
+
 def parse_json(raw: bytes, max_depth: int) -> Any:
     """The JSON value of a body, or a 400 saying exactly what is wrong with it."""
     try:
@@ -92,7 +96,7 @@ def parse_json(raw: bytes, max_depth: int) -> Any:
     if not text.strip():
         raise InvalidJson("the body is empty; send a JSON object")
     try:
-        value = json.loads(text, object_pairs_hook=_refuse_duplicates, parse_constant=_refuse_constant)
+        value = _DECODER.decode(text)
     except json.JSONDecodeError as error:
         raise InvalidJson(
             f"the body is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
