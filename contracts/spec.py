@@ -70,8 +70,12 @@ def extract_openapi_text(text: str) -> str:
     return fence.group(2) if fence else text
 
 
+# libyaml's loader when PyYAML was built with it: the same safe subset, several times faster at start-up.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_yaml(text: str) -> Json:
-    document = yaml.safe_load(text)
+    document = yaml.load(text, Loader=_SAFE_LOADER)
     if not isinstance(document, dict):
         raise ValueError("the document is not a YAML mapping")
     return document

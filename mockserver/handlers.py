@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from anyio import to_thread
 from starlette.responses import Response
@@ -19,12 +19,16 @@ from mockserver.frontdoor import REPORT_URL_HEADER
 from mockserver.gate import AcceptedRequest, check_account
 from mockserver.journal import Journal
 from mockserver.report_links import open_report_token, report_path
-from mockserver.reports import ReportRequest, render_report
 from mockserver.settings import Settings
+
+if TYPE_CHECKING:
+    from mockserver.reports import ReportRequest
 
 
 def report_request(aid: str, params: dict[str, Any]) -> ReportRequest:
     """The report an accepted request describes (pure: the same params always describe the same report)."""
+    from mockserver.reports import ReportRequest
+
     filters = tuple(
         (str(item.get("filter", "")), str(item.get("value", "")))
         for item in params.get("reportFilters") or []
@@ -82,6 +86,8 @@ class Handlers:
         if problems:
             raise BadRequest("the report link names an invalid report", problems=problems)
         request = report_request(aid, validation.accepted_params(self.contract, params))
+        from mockserver.reports import render_report  # imported on first download: fpdf costs start-up time
+
         report = await to_thread.run_sync(render_report, request)  # a month of PDF is CPU work: off the event loop
         return Response(
             report.body,

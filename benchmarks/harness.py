@@ -1,0 +1,325 @@
+"""Side-by-side benchmark: our mock, bare Starlette (the Python ceiling) and Prism 5's static mock, in one run.
+
+    .venv/bin/python benchmarks/harness.py [--duration 15] [--connections 32] [--rounds 2] [--workers 1 2]
+
+Every server gets the same load on 127.0.0.1 (`wrk -t2 -cN -dS`, one valid POST with a bearer token); runs are
+interleaved (mock, bare, Prism, Prism -v error, mock, ...) and repeated, so the noise of this shared machine hits
+all alike; medians are printed with the ratios to Prism and to bare Starlette. Start-up is measured from spawn to
+the first 200. Prism is installed with npm into benchmarks/prism/ (not a project dependency) and is skipped with a
+message when npm is missing. Then: `report_params()` draws per second next to Schemathesis' own body generation
+for the operation, and the busy-account monthly CSV/PDF figures (benchmarks/bench_reports.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+PRISM_DIR = ROOT / "benchmarks" / "prism"
+PRISM = PRISM_DIR / "node_modules" / ".bin" / "prism"
+PRISM_VERSION = "5.16.0"
+sys.path.insert(0, str(ROOT))
+
+from mockserver.security import mint_token  # noqa: E402
+
+REPORT_PATH = "/accounts/P12345678/insight/generate-report"
+BODY = {
+    "dataType": "checkout/transactions",
+    "schedule": "monthly",
+    "language": "no",
+    "from": "2026-11-01",
+    "to": "2026-12-01",
+}
+TOKEN = mint_token(("write:insight",), ttl_seconds=8 * 3600)
+
+
+@dataclass
+class Server:
+    name: str
+    command: Callable[[int], list[str]]
+    base: str  # the path prefix the server serves the operation under
+
+
+@dataclass
+class Run:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    startup_s: float
+    rss_mib: float
+    bad: int
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def tree_rss_mib(pid: int) -> float:
+    """Resident memory of a process and all its descendants (uvicorn workers, node children), from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        stack += children.get(current, [])
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+        except OSError:
+            continue
+        match = re.search(r"VmRSS:\s+(\d+) kB", status)
+        total += int(match.group(1)) if match else 0
+    return total / 1024
+
+
+def start(server: Server, port: int) -> tuple[subprocess.Popen[bytes], float, str]:
+    url = f"http://127.0.0.1:{port}{server.base}{REPORT_PATH}"
+    began = time.perf_counter()
+    process = subprocess.Popen(
+        server.command(port), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    while True:
+        try:
+            if httpx.post(url, json=BODY, headers=headers, timeout=1).status_code == 200:
+                return process, time.perf_counter() - began, url
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.perf_counter() - began > 60:
+            raise RuntimeError(f"{server.name} did not serve {url}")
+        time.sleep(0.005)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    os.killpg(process.pid, 15)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, 9)
+        process.wait()
+
+
+def wrk_script(directory: Path) -> Path:
+    script = directory / "post.lua"
+    body = json.dumps(BODY).replace('"', '\\"')
+    script.write_text(
+        f'wrk.method = "POST"\nwrk.body = "{body}"\n'
+        f'wrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer {TOKEN}"\n'
+        "done = function(summary, latency, requests)\n"
+        '  io.write(string.format("P50 %f\\nP99 %f\\n", latency:percentile(50), latency:percentile(99)))\nend\n'
+    )
+    return script
+
+
+def load(url: str, script: Path, duration: int, connections: int) -> tuple[float, float, float, int]:
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        timeout=duration + 60,
+        check=True,
+    ).stdout
+    found = {
+        key: re.search(pattern, output)
+        for key, pattern in {"rps": r"Requests/sec:\s+([\d.]+)", "p50": r"P50 ([\d.]+)", "p99": r"P99 ([\d.]+)"}.items()
+    }
+    if not all(found.values()):
+        raise RuntimeError(f"unexpected wrk output:\n{output}")
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    bad = (int(non_2xx.group(1)) if non_2xx else 0) + errors
+    rps, p50, p99 = (float(found[key].group(1)) for key in ("rps", "p50", "p99"))  # type: ignore[union-attr]
+    return rps, p50 / 1000, p99 / 1000, bad
+
+
+def ensure_prism() -> bool:
+    if PRISM.exists():
+        return True
+    if shutil.which("npm") is None:
+        print("npm is not installed: Prism is skipped (Debian: apt-get install npm)")
+        return False
+    PRISM_DIR.mkdir(parents=True, exist_ok=True)
+    print(f"installing @stoplight/prism-cli@{PRISM_VERSION} into {PRISM_DIR} ...", flush=True)
+    subprocess.run(
+        [
+            "npm",
+            "install",
+            "--prefix",
+            str(PRISM_DIR),
+            "--no-audit",
+            "--no-fund",
+            "--silent",
+            f"@stoplight/prism-cli@{PRISM_VERSION}",
+        ],
+        check=True,
+        timeout=600,
+    )
+    return PRISM.exists()
+
+
+def servers(workers: int, with_prism: bool) -> list[Server]:
+    python = sys.executable
+    spec = str(ROOT / "spec" / "insight.yaml")
+    found = [
+        Server(
+            f"insight mock ({workers}w)",
+            lambda port: [python, "-m", "mockserver.cli", "serve", "--port", str(port), "--workers", str(workers)],
+            "/v1",
+        ),
+        Server(
+            f"bare Starlette ({workers}w)",
+            lambda port: [
+                python,
+                "-m",
+                "uvicorn",
+                "benchmarks.bare_starlette:app",
+                "--port",
+                str(port),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+                "--workers",
+                str(workers),
+            ],
+            "/v1",
+        ),
+    ]
+    if with_prism:
+        found += [
+            Server("Prism static", lambda port: [str(PRISM), "mock", "-p", str(port), spec], ""),
+            Server("Prism -v error", lambda port: [str(PRISM), "mock", "-v", "error", "-p", str(port), spec], ""),
+        ]
+    return found
+
+
+def measure_servers(args: argparse.Namespace) -> None:
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (Debian: apt-get install wrk); skipping the HTTP comparison")
+        return
+    with_prism = ensure_prism()
+    with tempfile.TemporaryDirectory() as scratch:
+        script = wrk_script(Path(scratch))
+        for workers in args.workers:
+            chosen = servers(workers, with_prism and workers == args.workers[0])
+            runs: dict[str, list[Run]] = {server.name: [] for server in chosen}
+            for _ in range(args.rounds):
+                for server in chosen:
+                    process, startup, url = start(server, free_port())
+                    try:
+                        load(url, script, 2, args.connections)  # warm-up
+                        rps, p50, p99, bad = load(url, script, args.duration, args.connections)
+                        runs[server.name].append(Run(rps, p50, p99, startup, tree_rss_mib(process.pid), bad))
+                    finally:
+                        stop(process)
+            print_table(runs, args, workers)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+COLUMNS = (
+    ("server", 22),
+    ("req/s", 9),
+    ("p50 ms", 8),
+    ("p99 ms", 8),
+    ("start s", 9),
+    ("RSS MiB", 9),
+    ("bad", 6),
+    ("/Prism", 8),
+    ("/bare", 7),
+)
+
+
+def print_table(runs: dict[str, list[Run]], args: argparse.Namespace, workers: int) -> None:
+    rps = {name: median([run.requests_per_second for run in items]) for name, items in runs.items()}
+    bare = next(value for name, value in rps.items() if name.startswith("bare"))
+    prism = rps.get("Prism static")
+    print(f"\nwrk -t2 -c{args.connections} -d{args.duration}s, {args.rounds} rounds, {workers} worker(s), medians")
+    print(
+        "".join(
+            f"{title:<{width}}" if index == 0 else f"{title:>{width}}" for index, (title, width) in enumerate(COLUMNS)
+        )
+    )
+    for name, items in runs.items():
+        cells = [
+            f"{rps[name]:.0f}",
+            f"{median([r.p50_ms for r in items]):.2f}",
+            f"{median([r.p99_ms for r in items]):.2f}",
+            f"{median([r.startup_s for r in items]):.2f}",
+            f"{median([r.rss_mib for r in items]):.1f}",
+            str(sum(r.bad for r in items)),
+            f"{rps[name] / prism:.2f}" if prism else "n/a",
+            f"{rps[name] / bare:.2f}",
+        ]
+        print(f"{name:<22}" + "".join(f"{cell:>{width}}" for cell, (_, width) in zip(cells, COLUMNS[1:], strict=True)))
+
+
+def measure_generation(count: int = 400) -> None:
+    """Examples per second: our strategy next to Schemathesis' own generation of the operation's cases."""
+    import schemathesis
+
+    from contracts.checker import draws
+    from contracts.strategies import report_params
+
+    schema = schemathesis.openapi.from_path(str(ROOT / "spec" / "insight.yaml"))
+    operation = next(result.ok() for result in schema.get_all_operations())
+    theirs = operation.as_strategy()
+    timings = {}
+    for name, strategy in (
+        ("contracts.strategies.report_params()", report_params()),
+        ("Schemathesis operation.as_strategy()", theirs),
+    ):
+        best = float("inf")
+        for seed in range(3):
+            began = time.perf_counter()
+            drawn = draws(strategy, count, seed)
+            best = min(best, time.perf_counter() - began)
+        timings[name] = len(drawn) / best
+    ours, reference = timings.values()
+    print(f"\nbody generation, {count} examples, best of 3")
+    for name, rate in timings.items():
+        print(f"  {name:<40}{rate:>9.0f} examples/s")
+    print(f"  ratio ours / Schemathesis: {ours / reference:.2f}x")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--skip-reports", action="store_true", help="skip the report-generation figures")
+    args = parser.parse_args()
+    measure_servers(args)
+    measure_generation()
+    if not args.skip_reports:
+        print()
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_reports.py")], check=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
