@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import schemathesis
@@ -39,17 +39,12 @@ from schemathesis.generation.meta import TestPhase
 
 from contracts import rules
 from contracts.model import default_contract
+from contracts.strategies import COMMON_OFFSETS, LAST_DAY, Window, window_in_range, windows
 
 Case = schemathesis.Case[Any]
 APIOperation = schemathesis.APIOperation[Any, Any, Any, Any]
-Window = tuple[str, str]
 
-# The widest UTC offsets RFC 3339 can write; the rules accept any of them.
-MAX_OFFSET_MINUTES = 23 * 60 + 59
-# Offsets people actually use, drawn more often than arbitrary ones: UTC, Norway in winter and summer, US East.
-COMMON_OFFSETS = (timedelta(0), timedelta(hours=1), timedelta(hours=2), timedelta(hours=-5))
 FORMS: tuple[timedelta | None, ...] = (None, *COMMON_OFFSETS)
-LAST_DAY = rules.LATEST - timedelta(days=1)
 
 
 def is_report_operation(operation: APIOperation | None) -> bool:
@@ -73,30 +68,6 @@ def positive_report_body(context: schemathesis.HookContext, case: Case) -> dict[
     ):
         return body
     return None
-
-
-def window_in_range(schedule: str, day: date, offset: timedelta | None) -> Window:
-    """The valid window around ``day``, moved one window inwards when it would cross 2000-01-01 or 2100-01-01."""
-    start, end = rules.schedule_named(schedule).window_containing(day)
-    if start < rules.EARLIEST:
-        day = end
-    elif end > rules.LATEST:
-        day = start - timedelta(days=1)
-    return rules.valid_window(schedule, day, offset)
-
-
-def offsets() -> st.SearchStrategy[timedelta | None]:
-    """The form of a window: ``None`` for dates (first, so failures shrink to it), else a date-time's UTC offset."""
-    return st.one_of(
-        st.none(),
-        st.sampled_from(COMMON_OFFSETS),
-        st.integers(-MAX_OFFSET_MINUTES, MAX_OFFSET_MINUTES).map(lambda minutes: timedelta(minutes=minutes)),
-    )
-
-
-def windows(schedule: str) -> st.SearchStrategy[Window]:
-    """Valid ``(from, to)`` texts for a schedule, over the whole allowed range of days and in every form."""
-    return st.builds(window_in_range, st.just(schedule), st.dates(rules.EARLIEST, LAST_DAY), offsets())
 
 
 def fixed_window(body: dict[str, Any]) -> Window:

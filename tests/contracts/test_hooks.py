@@ -22,7 +22,7 @@ from schemathesis.generation.meta import (
     build_phase_data,
 )
 
-from contracts import hooks, rules
+from contracts import hooks, rules, strategies
 from contracts.model import default_contract
 from contracts.validation import validate_body
 
@@ -196,15 +196,15 @@ def test_other_operations_are_left_alone() -> None:
 
 
 @pytest.mark.parametrize("schedule", SCHEDULES)
-@given(day=st.dates(rules.EARLIEST, hooks.LAST_DAY), offset=hooks.offsets())
+@given(day=st.dates(rules.EARLIEST, strategies.LAST_DAY), offset=strategies.offsets())
 def test_every_day_of_the_allowed_range_has_a_valid_window(schedule: str, day: date, offset: timedelta | None) -> None:
-    assert rules.check_window(schedule, *hooks.window_in_range(schedule, day, offset)) == []
+    assert rules.check_window(schedule, *strategies.window_in_range(schedule, day, offset)) == []
 
 
 @pytest.mark.parametrize("schedule", SCHEDULES)
-@pytest.mark.parametrize("day", [rules.EARLIEST, hooks.LAST_DAY])
+@pytest.mark.parametrize("day", [rules.EARLIEST, strategies.LAST_DAY])
 def test_the_first_and_last_allowed_days_have_a_valid_window(schedule: str, day: date) -> None:
-    assert rules.check_window(schedule, *hooks.window_in_range(schedule, day, None)) == []
+    assert rules.check_window(schedule, *strategies.window_in_range(schedule, day, None)) == []
 
 
 @pytest.mark.parametrize(
@@ -218,12 +218,12 @@ def test_the_first_and_last_allowed_days_have_a_valid_window(schedule: str, day:
     ],
 )
 def test_drawn_windows_come_in_every_form(description: str, form: Any) -> None:
-    found = find(hooks.windows("monthly"), lambda window: form(window[0]), settings=settings(database=None))
+    found = find(strategies.windows("monthly"), lambda window: form(window[0]), settings=settings(database=None))
     assert form(found[1]), description
 
 
 def test_a_failing_window_shrinks_to_the_first_allowed_day_in_date_form() -> None:
-    assert find(hooks.windows("daily"), lambda window: True, settings=settings(database=None)) == (
+    assert find(strategies.windows("daily"), lambda window: True, settings=settings(database=None)) == (
         rules.EARLIEST.isoformat(),
         (rules.EARLIEST + timedelta(days=1)).isoformat(),
     )
