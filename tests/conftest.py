@@ -35,6 +35,14 @@ def pytest_report_header() -> str:
 
 
 VALID_AID = "P12345678"
+# A valid monthly checkout request: what a frontend sends first.
+MONTHLY = {
+    "dataType": "checkout/transactions",
+    "schedule": "monthly",
+    "language": "no",
+    "from": "2026-11-01",
+    "to": "2026-12-01",
+}
 
 
 @pytest.fixture(scope="session")

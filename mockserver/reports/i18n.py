@@ -21,6 +21,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Final
 
+from mockserver.reports.data import COLUMNS
+
 LANGUAGES: Final = ("en", "no")
 
 #: Exponent of the minor unit per currency; all currencies the mock emits use 2.
@@ -75,44 +77,11 @@ _HEADERS: Final[dict[str, dict[str, str]]] = {
     },
 }
 
-# Which header key each CSV column uses, per data type. Row attribute names are
-# shared across data types ("id", "amount"), their meaning is not, hence the
-# explicit mapping.
-_HEADER_KEYS: Final[dict[str, tuple[str, ...]]] = {
-    "checkout/transactions": (
-        "id",
-        "created_at",
-        "store_id",
-        "payout_destination_id",
-        "merchant_reference",
-        "payment_product",
-        "payment_product_type",
-        "status",
-        "amount",
-        "captured_amount",
-        "refunded_amount",
-        "currency",
-    ),
-    "orders/orderoperations": (
-        "operation_id",
-        "order_id",
-        "created_at",
-        "operation_type",
-        "amount",
-        "currency",
-        "store_id",
-        "operation_payout_destination",
-    ),
-    "wallets/transactions": (
-        "id",
-        "created_at",
-        "card_id",
-        "operation_type",
-        "signed_amount",
-        "currency",
-        "balance_after",
-        "store_id",
-    ),
+# The CSV columns are the rows' attribute names (``data.COLUMNS``). Some names are shared across data types while
+# their meaning is not ("id" of an order operation, a wallet's signed "amount"): those take a header of their own.
+_HEADER_RENAMES: Final[dict[str, dict[str, str]]] = {
+    "orders/orderoperations": {"id": "operation_id"},
+    "wallets/transactions": {"amount": "signed_amount"},
 }
 
 _TEXT: Final[dict[str, dict[str, str]]] = {
@@ -295,11 +264,11 @@ def column_headers(data_type: str, language: str) -> tuple[str, ...]:
     """The localised CSV header row for ``data_type``."""
     check_language(language)
     try:
-        keys = _HEADER_KEYS[data_type]
+        columns = COLUMNS[data_type]
     except KeyError:
         raise ValueError(f"unknown data type {data_type!r}") from None
-    headers = _HEADERS[language]
-    return tuple(headers[key] for key in keys)
+    headers, renames = _HEADERS[language], _HEADER_RENAMES.get(data_type, {})
+    return tuple(headers[renames.get(column, column)] for column in columns)
 
 
 def text(language: str, key: str, **values: object) -> str:

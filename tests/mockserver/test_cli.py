@@ -8,16 +8,9 @@ import sys
 import httpx
 import pytest
 
-from tests.conftest import ROOT, free_port, start_mock, stop
+from tests.conftest import MONTHLY, ROOT, free_port, start_mock, stop
 
 PATH = "/accounts/P12345678/insight/generate-report"
-MONTHLY = {
-    "dataType": "checkout/transactions",
-    "schedule": "monthly",
-    "language": "no",
-    "from": "2026-11-01",
-    "to": "2026-12-01",
-}
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:

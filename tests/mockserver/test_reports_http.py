@@ -19,17 +19,10 @@ from contracts.model import Contract
 from mockserver.reports import CONTENT_TYPES, FILTER_KEYS
 from mockserver.reports.pdf import PDF_DATA_TYPES
 from mockserver.security import mint_token
-from tests.conftest import ROOT
+from tests.conftest import MONTHLY, ROOT
 
 PATH = "/v1/accounts/P12345678/insight/generate-report"
 AUTH = {"Authorization": f"Bearer {mint_token(('write:insight',))}"}
-MONTHLY = {
-    "dataType": "checkout/transactions",
-    "schedule": "monthly",
-    "language": "no",
-    "from": "2026-11-01",
-    "to": "2026-12-01",
-}
 
 
 def report_url(client: TestClient, body: dict[str, Any]) -> str:

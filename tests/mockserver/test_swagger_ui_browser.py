@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, FloatRect, Page, Route, sync_playwright
 
 from mockserver.security import mint_token
-from tests.conftest import ROOT
+from tests.conftest import MONTHLY, ROOT
 
 pytestmark = [pytest.mark.live, pytest.mark.timeout(60)]
 
@@ -39,13 +39,6 @@ LAUNCH_MS = 15_000
 OPERATION = "#operations-generate-insight-report-aid_insight_service_generate_report"
 OPERATION_PATH = "/accounts/{aid}/insight/generate-report"
 AID = "P12345678"
-MONTHLY = {
-    "dataType": "checkout/transactions",
-    "schedule": "monthly",
-    "language": "no",
-    "from": "2026-11-01",
-    "to": "2026-12-01",
-}
 
 
 @dataclass(frozen=True)
