@@ -156,6 +156,10 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("-o", "--output", help="where to write it (default: the report's own file name)")
     report.set_defaults(run=_report)
 
+    from mockserver.proxy.cli import register as register_proxy
+
+    register_proxy(commands)
+
     lint = commands.add_parser("lint", help="report the defects of an upstream OpenAPI document and their repairs")
     lint.add_argument("path", help="the YAML document, or a Markdown page with it in a ```` fence")
     lint.set_defaults(run=_lint)
