@@ -107,10 +107,17 @@ def problem_item(problem: Violation) -> dict[str, Any]:
     return item
 
 
+MAX_LISTED_PROBLEMS = 50  # a body with hundreds of bad filters must not get an answer larger than itself
+
+
 def error_body(error: ApiError) -> dict[str, Any]:
     detail: dict[str, Any] = {"code": error.code, "message": error.message}
     if error.problems:
-        detail["errors"] = [problem_item(problem) for problem in error.problems]
+        listed = [problem_item(problem) for problem in error.problems[:MAX_LISTED_PROBLEMS]]
+        hidden = len(error.problems) - len(listed)
+        if hidden:
+            listed.append({"code": "truncated", "path": "", "message": f"{hidden} more problem(s) not listed"})
+        detail["errors"] = listed
     return {"error": detail}
 
 

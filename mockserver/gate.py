@@ -40,6 +40,7 @@ from mockserver.errors import (
     InvalidBody,
     InvalidParameter,
     InvalidPeriod,
+    NotFound,
     error_response,
 )
 from mockserver.security import Principal, TokenPolicy, authorize
@@ -105,6 +106,13 @@ class ContractGate:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         match = self.route.fullmatch(scope["path"]) if scope["type"] == "http" else None
+        if match is None and scope["type"] == "http" and self.route.fullmatch(scope["path"].removesuffix("/")):
+            # Starlette would answer an empty 307 to the slash-less path; a client posting JSON needs an error.
+            without = scope["path"].removesuffix("/")
+            await error_response(NotFound(f"no such route; the operation is at {without} (no trailing slash)"))(
+                scope, receive, send
+            )
+            return
         if match is None or scope["method"] != self.contract.method:
             await self.app(scope, receive, send)
             return

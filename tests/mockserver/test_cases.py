@@ -209,3 +209,17 @@ def test_an_unknown_data_type_lists_the_valid_ones(client: TestClient) -> None:
 def test_parameter_errors_do_not_dump_schemas(client: TestClient) -> None:
     response = client.post("/v1/accounts/X1/insight/generate-report", json=body(), headers={"Authorization": f"Bearer {WRITE}"})
     assert "minLength" not in response.text and "{'type'" not in response.text
+
+
+def test_a_trailing_slash_is_a_404_in_the_error_shape_not_an_empty_redirect(client: TestClient) -> None:
+    response = client.post(PATH + "/", json=body(), headers={"Authorization": f"Bearer {WRITE}"}, follow_redirects=False)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "NOT_FOUND" and "no trailing slash" in response.json()["error"]["message"]
+
+
+def test_hundreds_of_problems_are_listed_up_to_a_bound(client: TestClient) -> None:
+    filters = [{"filter": "bad", "value": 1}] * 300
+    response = client.post(PATH, json=body(reportFilters=filters), headers={"Authorization": f"Bearer {WRITE}"})
+    errors = response.json()["error"]["errors"]
+    assert response.status_code == 400 and len(errors) == 51
+    assert errors[-1] == {"code": "truncated", "path": "", "message": "550 more problem(s) not listed"}
