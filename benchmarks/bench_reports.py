@@ -81,9 +81,11 @@ def main() -> None:
     aid = busiest_aid()
     profile = account_profile(aid)
     start, end = MONTH
-    print(f"busiest account {aid}: {profile.tier}, {len(profile.stores)} stores, "
-          f"{len(profile.destinations)} payout destinations, "
-          f"mean {profile.checkout_daily_mean:.0f} checkout transactions/day")
+    print(
+        f"busiest account {aid}: {profile.tier}, {len(profile.stores)} stores, "
+        f"{len(profile.destinations)} payout destinations, "
+        f"mean {profile.checkout_daily_mean:.0f} checkout transactions/day"
+    )
 
     rows = generate_rows(aid, CHECKOUT, start, end)
     days = (end - start).days
@@ -104,25 +106,31 @@ def main() -> None:
         return render_csv(rows, CHECKOUT, "no")
 
     def pdf(language: str) -> Callable[[], object]:
-        request = ReportRequest(aid, CHECKOUT, start, end, language, "application/pdf",
-                                schedule="monthly")
+        request = ReportRequest(aid, CHECKOUT, start, end, language, "application/pdf", schedule="monthly")
         return lambda: render_report(request)
 
     bare_best, bare_median = timings(bare_csv_writer)
     gen_best, gen_median = timings(generate_and_csv)
     csv_best, csv_median = timings(render_csv_only)
-    print(f"  bare csv.writer, precomputed records : best {bare_best * 1e3:7.1f} ms  "
-          f"median {bare_median * 1e3:7.1f} ms")
-    print(f"  render_csv of generated rows         : best {csv_best * 1e3:7.1f} ms  "
-          f"median {csv_median * 1e3:7.1f} ms  ({csv_best / bare_best:.2f}x bare)")
-    print(f"  generate_rows + render_csv           : best {gen_best * 1e3:7.1f} ms  "
-          f"median {gen_median * 1e3:7.1f} ms  ({gen_best / bare_best:.2f}x bare)")
+    print(
+        f"  bare csv.writer, precomputed records : best {bare_best * 1e3:7.1f} ms  median {bare_median * 1e3:7.1f} ms"
+    )
+    print(
+        f"  render_csv of generated rows         : best {csv_best * 1e3:7.1f} ms  "
+        f"median {csv_median * 1e3:7.1f} ms  ({csv_best / bare_best:.2f}x bare)"
+    )
+    print(
+        f"  generate_rows + render_csv           : best {gen_best * 1e3:7.1f} ms  "
+        f"median {gen_median * 1e3:7.1f} ms  ({gen_best / bare_best:.2f}x bare)"
+    )
     for language in ("no", "en"):
         pdf_best, pdf_median = timings(pdf(language))
         report = pdf(language)()
         assert hasattr(report, "body")
-        print(f"  render_report PDF ({language}), incl. rows  : best {pdf_best * 1e3:7.1f} ms  "
-              f"median {pdf_median * 1e3:7.1f} ms  ({len(report.body) / 1024:.0f} KiB)")
+        print(
+            f"  render_report PDF ({language}), incl. rows  : best {pdf_best * 1e3:7.1f} ms  "
+            f"median {pdf_median * 1e3:7.1f} ms  ({len(report.body) / 1024:.0f} KiB)"
+        )
 
     print()
     print("row counts per schedule (periods inside November 2026)")
@@ -130,13 +138,10 @@ def main() -> None:
     for label, account in (("small", small_aid()), ("large", aid)):
         p = account_profile(account)
         stores = f"{len(p.stores)} store" + ("s" if len(p.stores) != 1 else "")
-        print(f"  {label} account {account} ({p.tier}, {stores}, "
-              f"{p.wallet_card_count} wallet cards)")
+        print(f"  {label} account {account} ({p.tier}, {stores}, {p.wallet_card_count} wallet cards)")
         for schedule, (first, after) in periods.items():
-            counts = {dt: len(generate_rows(account, dt, first, after))
-                      for dt in (CHECKOUT, ORDERS, WALLETS)}
-            print(f"    {schedule:14s} {first}..{after}: "
-                  + ", ".join(f"{dt} {n:,}" for dt, n in counts.items()))
+            counts = {dt: len(generate_rows(account, dt, first, after)) for dt in (CHECKOUT, ORDERS, WALLETS)}
+            print(f"    {schedule:14s} {first}..{after}: " + ", ".join(f"{dt} {n:,}" for dt, n in counts.items()))
 
 
 if __name__ == "__main__":

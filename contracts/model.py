@@ -134,9 +134,10 @@ def _base_path(document: Json) -> str:
 
 def contract_from_document(document: Json) -> Contract:
     """Read the report operation's vocabulary from a served (repaired and completed) contract."""
-    ((path, method, operation),) = [
-        (path, method, operation) for path, method, operation in spec.operations(document) if "requestBody" in operation
-    ]
+    found = [(path, method, op) for path, method, op in spec.operations(document) if "requestBody" in op]
+    if len(found) != 1:
+        raise ValueError(f"expected exactly one operation with a request body, found {len(found)}")
+    ((path, method, operation),) = found
     body_schema = operation["requestBody"]["content"]["application/json"]["schema"]
     polymorphic = spec.resolve_pointer(document, body_schema["$ref"])
     discriminator = polymorphic["discriminator"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -14,11 +15,16 @@ from contracts import spec
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from contracts.model import load_contract
     from mockserver.controls import parse_latency
     from mockserver.settings import SETTINGS_VARIABLE, Settings
 
     if args.jwt_public_key_file:
         os.environ["INSIGHT_MOCK_JWT_PUBLIC_KEY_FILE"] = args.jwt_public_key_file
+    if args.spec:
+        os.environ[SETTINGS_VARIABLE] = json.dumps(
+            {**json.loads(os.environ.get(SETTINGS_VARIABLE, "{}")), "spec_path": args.spec}
+        )
     try:
         settings = Settings.from_env(
             host=args.host,
@@ -34,6 +40,11 @@ def _serve(args: argparse.Namespace) -> int:
         )
     except (ValueError, OSError) as error:
         print(f"insight-mock: cannot start: {error}", file=sys.stderr)
+        return 2
+    try:
+        load_contract(settings.spec_path)  # a contract that cannot be used fails here, not in every worker
+    except Exception as error:  # YAML, encoding or shape: say which file and why, never a traceback
+        print(f"insight-mock: cannot start: the contract {settings.spec_path} cannot be used: {error}", file=sys.stderr)
         return 2
     os.environ[SETTINGS_VARIABLE] = settings.to_env()
     base = f"http://{settings.host}:{settings.port}/v1"
@@ -51,6 +62,9 @@ def _serve(args: argparse.Namespace) -> int:
         access_log=args.access_log,
         log_level="info" if args.access_log else "warning",
         timeout_graceful_shutdown=1,
+        # Longer than the 5 s idle expiry of common clients (httpx, Node): otherwise the server may close a pooled
+        # connection just as the client reuses it, and the client sees a reset.
+        timeout_keep_alive=15,
     )
     return 0
 
@@ -136,6 +150,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--jwt-secret", help="HS256 secret for --auth verify (or INSIGHT_MOCK_JWT_SECRET)")
     serve.add_argument("--jwt-public-key-file", help="RS256 public key (PEM) for --auth verify")
     serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve.add_argument("--spec", help="serve another copy of the contract (default: spec/insight.yaml)")
     serve.add_argument("--cors-origin", action="append", help="allow this browser origin (repeatable; * for any)")
     serve.add_argument("--latency", help="delay every API answer: 200ms, 0.5s or a range 100-400ms")
     serve.add_argument("--fail-rate", type=float, help="answer this share of valid requests with a 500 (0..1)")

@@ -17,6 +17,13 @@ MAX_DELAY_MS = 30_000
 _PREFERENCE = re.compile(r'\s*([!#$%&\'*+.^_`|~0-9A-Za-z-]+)\s*(?:=\s*("(?:[^"\\]|\\.)*"|[^;,\s]*))?')
 
 
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,6}", re.ASCII)  # str.isdigit() also says yes to '²' and '٣'
+
+
+def _whole_number(value: str) -> int | None:
+    return int(value) if _WHOLE_NUMBER.fullmatch(value) else None
+
+
 @dataclass(frozen=True)
 class Preferences:
     code: int | None = None
@@ -45,15 +52,17 @@ def parse_prefer(header: str | None, declared: tuple[int, ...]) -> Preferences:
     pairs = _preference_pairs(header)
     code = None
     if "code" in pairs:
-        if not pairs["code"].isdigit() or int(pairs["code"]) not in declared:
+        code = _whole_number(pairs["code"])
+        if code not in declared:
             codes = ", ".join(str(status) for status in declared)
-            raise BadRequest(f"Prefer: code={pairs['code']} is not declared for this operation; declared: {codes}")
-        code = int(pairs["code"])
+            shown = pairs["code"][:20].encode("ascii", "replace").decode()
+            raise BadRequest(f"Prefer: code={shown} is not declared for this operation; declared: {codes}")
     delay = 0
     if "delay" in pairs:
-        if not pairs["delay"].isdigit() or int(pairs["delay"]) > MAX_DELAY_MS:
+        requested = _whole_number(pairs["delay"])
+        if requested is None or requested > MAX_DELAY_MS:
             raise BadRequest(f"Prefer: delay must be a whole number of milliseconds from 0 to {MAX_DELAY_MS}")
-        delay = int(pairs["delay"])
+        delay = requested
     return Preferences(code, delay, pairs.get("validation") == "skip")
 
 
@@ -88,5 +97,6 @@ def parse_latency(text: str) -> Latency:
 
 def requested_delay_ms(header: str | None) -> int:
     """The ``delay`` a Prefer header asks for, leniently (the gate answers 400 for a malformed one)."""
-    value = _preference_pairs(header).get("delay", "") if header else ""
-    return min(int(value), MAX_DELAY_MS) if value.isdigit() else 0
+    requested = _whole_number(_preference_pairs(header).get("delay", "")) if header else None
+    # Out of range is not delayed at all: the gate refuses it with a 400, which must not wait 30 s first.
+    return requested if requested is not None and requested <= MAX_DELAY_MS else 0

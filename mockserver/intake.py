@@ -7,6 +7,8 @@ the client sent, so both are refused here.
 from __future__ import annotations
 
 import json
+import math
+import re
 from typing import Any
 
 from starlette.types import Receive
@@ -81,8 +83,47 @@ def nests_deeper_than(value: Any, limit: int) -> bool:
     return False
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999 overflows to infinity: Python would echo it as the non-JSON Infinity
+        raise InvalidJson(f"the number {text[:40]} is too large; numbers must be finite")
+    return value
+
+
+def _finite_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise InvalidJson(f"an integer has more than {MAX_INTEGER_DIGITS} digits")
+    return int(text)
+
+
+MAX_INTEGER_DIGITS = 1000
+_LONE_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]", re.ASCII)
+
 # One decoder for every request: json.loads with hooks would build a new one each time.
-_DECODER = json.JSONDecoder(object_pairs_hook=_refuse_duplicates, parse_constant=_refuse_constant)
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_refuse_duplicates,
+    parse_constant=_refuse_constant,
+    parse_float=_finite_float,
+    parse_int=_finite_int,
+)
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    """Whether any key or string is not valid Unicode (an unpaired \\ud800-\\udfff escape)."""
+    pending = [value]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, str):
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(node, dict):
+            pending.extend(node.keys())
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return False
 
 
 def parse_json(raw: bytes, max_depth: int) -> Any:
@@ -95,6 +136,8 @@ def parse_json(raw: bytes, max_depth: int) -> Any:
         ) from None
     if not text.strip():
         raise InvalidJson("the body is empty; send a JSON object")
+    if text.startswith("\ufeff"):
+        raise InvalidJson("the body starts with a byte order mark; send UTF-8 JSON without one (RFC 8259)")
     try:
         value = _DECODER.decode(text)
     except json.JSONDecodeError as error:
@@ -103,8 +146,11 @@ def parse_json(raw: bytes, max_depth: int) -> Any:
         ) from None
     except RecursionError:
         raise InvalidJson(f"the JSON nests deeper than {max_depth} levels") from None
-    except ValueError as error:  # e.g. an integer with more digits than Python converts
-        raise InvalidJson(f"the body is not acceptable JSON: {error}") from None
+    except ValueError:  # a safety net: never Python's own wording
+        raise InvalidJson("the body is not acceptable JSON") from None
     if nests_deeper_than(value, max_depth):
         raise InvalidJson(f"the JSON nests deeper than {max_depth} levels")
+    # I-JSON (RFC 7493): strings must be valid Unicode; a lone surrogate cannot be validated, stored or echoed.
+    if _LONE_SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(value):
+        raise InvalidJson("a string contains an unpaired UTF-16 surrogate escape (\\ud800-\\udfff); send valid Unicode")
     return value

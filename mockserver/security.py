@@ -10,6 +10,8 @@ whole tokens, never as substrings (``write:insights`` is not ``write:insight``).
 
 from __future__ import annotations
 
+import math
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -74,8 +76,13 @@ class Principal:
 ANONYMOUS = Principal(None, frozenset(), None)
 
 
+_NOT_IN_RFC_6750 = re.compile(r"[^\x20\x21\x23-\x5b\x5d-\x7e]")
+
+
 def _challenge(error: str, description: str) -> dict[str, str]:
-    return {"WWW-Authenticate": f'Bearer error="{error}", error_description="{description}"'}
+    """An RFC 6750 challenge; the description may quote client input, so it is cut to the characters 6750 allows."""
+    safe = _NOT_IN_RFC_6750.sub("?", description)[:200]
+    return {"WWW-Authenticate": f'Bearer error="{error}", error_description="{safe}"'}
 
 
 def _unauthorized(message: str) -> Unauthorized:
@@ -117,9 +124,10 @@ def _verified_claims(token: str, policy: TokenPolicy) -> Mapping[str, Any]:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError:
         raise _unauthorized("the token is not a JWT (three base64url segments: header.payload.signature)") from None
-    algorithm = str(header.get("alg", ""))
-    if algorithm not in SIGNED_ALGORITHMS:
-        raise _unauthorized(f"tokens signed with {algorithm!r} are refused; a real login flow signs its tokens")
+    algorithm = header.get("alg")
+    if not isinstance(algorithm, str) or algorithm not in SIGNED_ALGORITHMS:
+        shown = str(algorithm)[:20].encode("ascii", "replace").decode()
+        raise _unauthorized(f"tokens signed with {shown!r} are refused; a real login flow signs its tokens")
     verify = policy.mode is AuthMode.VERIFY
     if verify and algorithm not in policy.algorithms:
         raise _unauthorized(f"this server verifies {'/'.join(policy.algorithms)} tokens; got {algorithm}")
@@ -144,8 +152,10 @@ def _verified_claims(token: str, policy: TokenPolicy) -> Mapping[str, Any]:
         raise _unauthorized("the token's payload is not a JSON object")
     for name in ("exp", "nbf"):
         value = claims.get(name)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
-            raise _unauthorized(f"the token's {name} claim is not a number")
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)
+        ):
+            raise _unauthorized(f"the token's {name} claim is not a finite number")
     return MappingProxyType(claims)
 
 

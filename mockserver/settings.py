@@ -24,6 +24,25 @@ class AuthMode(StrEnum):
     OFF = "off"  # no authentication at all
 
 
+def check_public_key(pem: str, what: str) -> None:
+    """Refuse at start-up a key that every request would fail on later."""
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    try:
+        load_pem_public_key(pem.encode("utf-8"))
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"{what} is not a PEM public key ({error})") from None
+
+
+def read_public_key(path: Path) -> str:
+    try:
+        pem = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"cannot read the JWT public key file {path}: {error}") from None
+    check_public_key(pem, f"the JWT public key file {path}")
+    return pem
+
+
 @dataclass(frozen=True)
 class Settings:
     host: str = "127.0.0.1"
@@ -54,6 +73,8 @@ class Settings:
             raise ValueError("--journal-size must be between 1 and 100000")
         if not self.spec_path.is_file():
             raise ValueError(f"cannot read the contract at {self.spec_path}")
+        if self.jwt_public_key is not None:
+            check_public_key(self.jwt_public_key, "the JWT public key")
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -65,7 +86,7 @@ class Settings:
         if "INSIGHT_MOCK_JWT_SECRET" in env:
             values["jwt_secret"] = env["INSIGHT_MOCK_JWT_SECRET"]
         if "INSIGHT_MOCK_JWT_PUBLIC_KEY_FILE" in env:
-            values["jwt_public_key"] = Path(env["INSIGHT_MOCK_JWT_PUBLIC_KEY_FILE"]).read_text(encoding="utf-8")
+            values["jwt_public_key"] = read_public_key(Path(env["INSIGHT_MOCK_JWT_PUBLIC_KEY_FILE"]))
         if "INSIGHT_MOCK_REPORT_KEY" in env:
             values["report_key"] = env["INSIGHT_MOCK_REPORT_KEY"]
         values.update({key: value for key, value in overrides.items() if value is not None})

@@ -6,9 +6,11 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -85,24 +87,44 @@ def wait_until_serving(url: str, process: subprocess.Popen[bytes], timeout: floa
     raise RuntimeError(f"the mock did not serve {url} within {timeout} s")
 
 
-def start_mock(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
-    """A real `insight-mock serve` process on a free 127.0.0.1 port, and its base URL (``.../v1``)."""
+def start_mock(
+    *args: str, env: dict[str, str] | None = None, pipe: bool = False
+) -> tuple[subprocess.Popen[bytes], str]:
+    """A real `insight-mock serve` process on a free 127.0.0.1 port, and its base URL (``.../v1``).
+
+    Its output goes to a temporary file (``output_of`` reads it), so a chatty server can never block on a full pipe;
+    ``pipe=True`` gives a pipe instead, for a test that reads it continuously.
+    """
     port = free_port()
+    sink = subprocess.PIPE if pipe else tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
     process = subprocess.Popen(
         [sys.executable, "-m", "mockserver.cli", "serve", "--port", str(port), *args],
         cwd=ROOT,
         env={**os.environ, **(env or {})},
-        stdout=subprocess.PIPE,
+        stdout=sink,
         stderr=subprocess.STDOUT,
     )
+    OUTPUTS[process.pid] = sink
     base_url = f"http://127.0.0.1:{port}/v1"
     try:
         wait_until_serving(f"{base_url}/openapi.json", process)
     except RuntimeError:
         process.kill()
-        output = process.communicate()[0].decode(errors="replace")
-        raise RuntimeError(output) from None
+        process.wait()
+        raise RuntimeError(output_of(process)) from None
     return process, base_url
+
+
+OUTPUTS: dict[int, Any] = {}
+
+
+def output_of(process: subprocess.Popen[bytes]) -> str:
+    """What a server started by ``start_mock`` printed so far (``pipe=True``: what is left in the pipe)."""
+    sink = OUTPUTS.get(process.pid)
+    if sink is None or sink == subprocess.PIPE:
+        return process.stdout.read().decode(errors="replace") if process.stdout else ""
+    sink.seek(0)
+    return bytes(sink.read()).decode(errors="replace")
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

@@ -8,7 +8,7 @@ import sys
 import httpx
 import pytest
 
-from tests.conftest import MONTHLY, ROOT, free_port, start_mock, stop
+from tests.conftest import MONTHLY, ROOT, free_port, output_of, start_mock, stop
 
 PATH = "/accounts/P12345678/insight/generate-report"
 
@@ -72,7 +72,7 @@ def test_serve_prints_where_it_listens_and_how_to_get_a_token() -> None:
         assert httpx.post(base + PATH, json=MONTHLY).status_code == 200
     finally:
         stop(process)
-    output = process.stdout.read().decode() if process.stdout else ""
+    output = output_of(process)
     assert base in output and f"{base}/ui/" in output and "insight-mock token" in output
 
 

@@ -47,7 +47,9 @@ def test_the_requested_delay_is_read_leniently_and_bounded() -> None:
     assert requested_delay_ms("code=500, delay=250") == 250
     assert requested_delay_ms("delay=abc") == 0
     assert requested_delay_ms(None) == 0
-    assert requested_delay_ms("delay=99999999") == MAX_DELAY_MS
+    assert requested_delay_ms(f"delay={MAX_DELAY_MS}") == MAX_DELAY_MS
+    assert requested_delay_ms("delay=99999999") == 0  # refused with a 400 by the gate, without waiting first
+    assert requested_delay_ms("delay=\u00b9") == 0  # str.isdigit() says yes to superscript one; int() does not
 
 
 @pytest.mark.parametrize(

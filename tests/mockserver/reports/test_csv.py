@@ -50,9 +50,7 @@ def test_csv_parses_back_to_the_generated_rows(
     values=st.lists(st.text(max_size=30), min_size=1, max_size=3),
     start=days,
 )
-def test_filter_values_with_commas_quotes_and_line_breaks_round_trip(
-    aid: str, values: list[str], start: date
-) -> None:
+def test_filter_values_with_commas_quotes_and_line_breaks_round_trip(aid: str, values: list[str], start: date) -> None:
     filters = tuple(("store_id", value) for value in values)
     rows = generate_rows(aid, CHECKOUT, start, start + timedelta(days=7), filters)
     body = render_csv(rows, CHECKOUT, "no")
@@ -85,9 +83,7 @@ def test_csv_has_crlf_line_endings_a_header_and_one_record_per_row() -> None:
         (WALLETS, "no", ["Kort-ID", "Saldo etter (minste valutaenhet)"]),
     ],
 )
-def test_the_header_row_is_in_the_report_language(
-    data_type: str, language: str, expected: list[str]
-) -> None:
+def test_the_header_row_is_in_the_report_language(data_type: str, language: str, expected: list[str]) -> None:
     body = render_csv([], data_type, language)
     header = next(csv.reader(io.StringIO(body.decode("utf-8"), newline="")))
     for title in expected:

@@ -27,9 +27,7 @@ from mockserver.reports import (
 from mockserver.reports.data import ORDER_OPERATION_TYPES, checkout_universe
 
 BUSY_AID = "P79049437"  # a chain with ~70 stores (see test_the_busy_account_is_a_chain)
-PROPERTY = settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+PROPERTY = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 aids = st.from_regex(r"\A[PT][0-9]{8}\Z")
 days = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 11, 30))
@@ -61,9 +59,7 @@ def default_values(aid: str, key: str) -> list[str]:
 @st.composite
 def filters_for(draw: st.DrawFn, data_type: str, aid: str) -> tuple[tuple[str, str], ...]:
     """Filters mixing the account's own stores/destinations with made-up values."""
-    keys = ["store_id", "payout_destination_id"] if data_type == CHECKOUT else [
-        "operation_payout_destination"
-    ]
+    keys = ["store_id", "payout_destination_id"] if data_type == CHECKOUT else ["operation_payout_destination"]
     pairs = []
     for key in draw(st.lists(st.sampled_from(keys), min_size=1, max_size=3)):
         known = default_values(aid, key)
@@ -83,9 +79,7 @@ def test_the_busy_account_is_a_chain() -> None:
 
 @PROPERTY
 @given(aid=aids, data_type=st.sampled_from(DATA_TYPES), start=days, length=st.integers(1, 9))
-def test_a_period_is_the_concatenation_of_its_days(
-    aid: str, data_type: str, start: date, length: int
-) -> None:
+def test_a_period_is_the_concatenation_of_its_days(aid: str, data_type: str, start: date, length: int) -> None:
     end = start + timedelta(days=length)
     assert generate_rows(aid, data_type, start, end) == day_by_day(aid, data_type, start, end)
 
@@ -94,26 +88,20 @@ def test_a_period_is_the_concatenation_of_its_days(
 @given(
     aid=st.sampled_from([BUSY_AID, "T00000001", "P55555555"]),
     data_type=st.sampled_from(DATA_TYPES),
-    month=st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 1)).map(
-        lambda d: d.replace(day=1)
-    ),
+    month=st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 1)).map(lambda d: d.replace(day=1)),
 )
 def test_two_twice_a_month_halves_make_the_month(aid: str, data_type: str, month: date) -> None:
     next_month = (month + timedelta(days=32)).replace(day=1)
     middle = month.replace(day=16)
     whole = generate_rows(aid, data_type, month, next_month)
-    halves = generate_rows(aid, data_type, month, middle) + generate_rows(
-        aid, data_type, middle, next_month
-    )
+    halves = generate_rows(aid, data_type, month, middle) + generate_rows(aid, data_type, middle, next_month)
     assert whole == halves
     assert whole, "a month of any account has at least some rows"
 
 
 @PROPERTY
 @given(aid=aids, data_type=st.sampled_from(DATA_TYPES), start=days, length=st.integers(0, 5))
-def test_every_row_lies_inside_the_period_in_utc(
-    aid: str, data_type: str, start: date, length: int
-) -> None:
+def test_every_row_lies_inside_the_period_in_utc(aid: str, data_type: str, start: date, length: int) -> None:
     end = start + timedelta(days=length)
     lower = datetime(start.year, start.month, start.day, tzinfo=UTC)
     upper = datetime(end.year, end.month, end.day, tzinfo=UTC)
@@ -125,9 +113,7 @@ def test_every_row_lies_inside_the_period_in_utc(
 
 @PROPERTY
 @given(aid=aids, data_type=st.sampled_from(DATA_TYPES), start=days, length=st.integers(1, 4))
-def test_rows_are_sorted_by_time_then_id_and_ids_are_unique(
-    aid: str, data_type: str, start: date, length: int
-) -> None:
+def test_rows_are_sorted_by_time_then_id_and_ids_are_unique(aid: str, data_type: str, start: date, length: int) -> None:
     rows = generate_rows(aid, data_type, start, start + timedelta(days=length))
     keys = [(row.created_at, row.id) for row in rows]
     assert keys == sorted(keys)
@@ -254,9 +240,7 @@ def test_a_filtered_report_is_the_universe_report_with_the_other_rows_removed(
 
 @PROPERTY
 @given(data=st.data(), aid=aids, start=days)
-def test_filtering_on_the_accounts_own_values_only_removes_rows(
-    data: st.DataObject, aid: str, start: date
-) -> None:
+def test_filtering_on_the_accounts_own_values_only_removes_rows(data: st.DataObject, aid: str, start: date) -> None:
     stores = data.draw(st.lists(st.sampled_from(account_profile(aid).store_ids), min_size=1))
     filters = tuple(("store_id", s) for s in stores)
     end = start + timedelta(days=2)
@@ -284,9 +268,7 @@ def test_different_filter_keys_mean_and(data: st.DataObject, aid: str, start: da
     store = data.draw(st.sampled_from(profile.store_ids))
     destination = data.draw(st.sampled_from(profile.destinations))
     end = start + timedelta(days=3)
-    both = generate_rows(
-        aid, CHECKOUT, start, end, (("store_id", store), ("payout_destination_id", destination))
-    )
+    both = generate_rows(aid, CHECKOUT, start, end, (("store_id", store), ("payout_destination_id", destination)))
     by_store = generate_rows(aid, CHECKOUT, start, end, (("store_id", store),))
     by_destination = generate_rows(aid, CHECKOUT, start, end, (("payout_destination_id", destination),))
     destination_ids = {row.id for row in by_destination}
@@ -295,9 +277,7 @@ def test_different_filter_keys_mean_and(data: st.DataObject, aid: str, start: da
 
 @PROPERTY
 @given(aid=aids, data_type=filterable_types, value=free_values, start=days)
-def test_any_filter_value_yields_data_over_four_weeks(
-    aid: str, data_type: str, value: str, start: date
-) -> None:
+def test_any_filter_value_yields_data_over_four_weeks(aid: str, data_type: str, value: str, start: date) -> None:
     # Even the smallest account expects ~20 rows for a made-up entity in four
     # weeks, so an empty result (probability ~e^-20) means a bug.
     key = "store_id" if data_type == CHECKOUT else "operation_payout_destination"
@@ -324,9 +304,7 @@ def test_a_contradictory_and_yields_no_rows() -> None:
 
 @PROPERTY
 @given(aid=aids, values=st.lists(free_values, min_size=1, max_size=3), start=days)
-def test_adding_entities_to_the_universe_leaves_the_other_rows_alone(
-    aid: str, values: list[str], start: date
-) -> None:
+def test_adding_entities_to_the_universe_leaves_the_other_rows_alone(aid: str, values: list[str], start: date) -> None:
     end = start + timedelta(days=2)
     filters = tuple(("store_id", v) for v in values)
     defaults = set(account_profile(aid).store_ids)
@@ -345,9 +323,7 @@ def test_adding_entities_to_the_universe_leaves_the_other_rows_alone(
         (CHECKOUT, (("store_id", 5),)),
     ],
 )
-def test_filters_a_data_type_does_not_have_are_rejected(
-    data_type: str, filters: tuple[tuple[str, str], ...]
-) -> None:
+def test_filters_a_data_type_does_not_have_are_rejected(data_type: str, filters: tuple[tuple[str, str], ...]) -> None:
     with pytest.raises(ValueError):
         generate_rows("P12345678", data_type, date(2026, 11, 1), date(2026, 11, 2), filters)
 
@@ -372,9 +348,7 @@ def test_invalid_requests_raise_value_error(aid: str, data_type: str, start: dat
 
 @PROPERTY
 @given(aid=aids, start=days, length=st.integers(1, 3))
-def test_order_operations_belong_to_a_store_of_their_destination(
-    aid: str, start: date, length: int
-) -> None:
+def test_order_operations_belong_to_a_store_of_their_destination(aid: str, start: date, length: int) -> None:
     destination_of = {s.store_id: s.payout_destination_id for s in account_profile(aid).stores}
     for row in generate_rows(aid, ORDERS, start, start + timedelta(days=length)):
         assert isinstance(row, OrderOperation)
@@ -399,9 +373,7 @@ _DEBITS = {"purchase", "expiry"}
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(aid=aids, start=days, length=st.integers(1, 40))
-def test_a_cards_balance_follows_its_transactions_across_days(
-    aid: str, start: date, length: int
-) -> None:
+def test_a_cards_balance_follows_its_transactions_across_days(aid: str, start: date, length: int) -> None:
     balance: dict[str, int] = {}
     for row in generate_rows(aid, WALLETS, start, start + timedelta(days=length)):
         assert isinstance(row, WalletTransaction)

@@ -120,9 +120,16 @@ def test_reports_are_byte_identical_in_fresh_processes_with_other_hash_seeds() -
     here = [
         hashlib.sha256(
             render_report(
-                ReportRequest("T12345678", CHECKOUT, date(2026, 11, 2), date(2026, 11, 9), "no",
-                              content_type, (("store_id", "bergen-99"), ("store_id", "nettbutikk")),
-                              "weekly")
+                ReportRequest(
+                    "T12345678",
+                    CHECKOUT,
+                    date(2026, 11, 2),
+                    date(2026, 11, 9),
+                    "no",
+                    content_type,
+                    (("store_id", "bergen-99"), ("store_id", "nettbutikk")),
+                    "weekly",
+                )
             ).body
         ).hexdigest()
         for content_type in ("text/csv", "application/pdf")

@@ -1,0 +1,120 @@
+"""A Schemathesis soak against a live mock: the real CLI, every check, both modes, every phase, zero failures.
+
+Two sizes of one test, so that nothing is ever skipped:
+
+* by default (CI), a seeded run of a few hundred cases that takes seconds;
+* with ``INSIGHT_SOAK=1``, the full soak: at least 5,000 generated cases (``--max-examples`` bounds the fuzzing phase
+  per operation; the examples and coverage phases add their own ~230 cases), about four minutes on one core.
+
+``INSIGHT_SOAK_SEED`` changes the seed (default 20261125, the CI seed). The command, as a user runs it::
+
+    SCHEMATHESIS_HOOKS=contracts.checks .venv/bin/schemathesis --config-file contracts/schemathesis.toml \\
+        run spec/insight.yaml --url http://127.0.0.1:8080/v1 \\
+        --header "Authorization: Bearer $(.venv/bin/insight-mock token)" \\
+        --checks all --mode all --seed 20261125 --max-examples 5000
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from mockserver.security import mint_token
+from tests.conftest import ROOT
+
+SOAK = os.environ.get("INSIGHT_SOAK") == "1"
+SEED = int(os.environ.get("INSIGHT_SOAK_SEED", "20261125"))
+SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    max_examples: int
+    min_generated: int
+    timeout_seconds: int
+
+
+CI = Profile("ci", max_examples=300, min_generated=400, timeout_seconds=120)
+FULL = Profile("full soak", max_examples=5000, min_generated=5000, timeout_seconds=1800)
+PROFILE = FULL if SOAK else CI
+
+pytestmark = [pytest.mark.live, pytest.mark.timeout(PROFILE.timeout_seconds + 60)]
+
+
+def say(request: pytest.FixtureRequest, line: str) -> None:
+    """A line on the terminal whatever the capture mode: every run shows its size, seed and time."""
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled() if capture is not None else contextlib.nullcontext():
+        print(line, flush=True)
+
+
+def summary_counts(output: str) -> dict[str, int]:
+    """The summary's "Test cases:" line, e.g. ``5233 generated, 5233 passed, 2 skipped``."""
+    match = re.search(r"Test cases:\s*\n\s*(.+)", output)
+    assert match, f"no summary in the output:\n{output[-3000:]}"
+    return {word: int(number) for number, word in re.findall(r"(\d+) (\w+)", match.group(1))}
+
+
+def test_summary_counts_reads_the_cli_summary() -> None:
+    output = "Test cases:\n  5233 generated, 5233 passed, 2 skipped\n\nSeed: 1\n"
+    assert summary_counts(output) == {"generated": 5233, "passed": 5233, "skipped": 2}
+
+
+def test_schemathesis_finds_no_failure_in_a_seeded_soak_against_a_live_mock(
+    live_mock: str, request: pytest.FixtureRequest
+) -> None:
+    command = [
+        str(SCHEMATHESIS),
+        "--config-file",
+        "contracts/schemathesis.toml",
+        "run",
+        "spec/insight.yaml",
+        "--url",
+        live_mock,
+        "--header",
+        f"Authorization: Bearer {mint_token(('write:insight',), ttl_seconds=4 * 3600)}",
+        "--checks",
+        "all",
+        "--mode",
+        "all",
+        "--seed",
+        str(SEED),
+        "--max-examples",
+        str(PROFILE.max_examples),
+        "--no-color",
+    ]
+    started = time.monotonic()
+    completed = subprocess.run(
+        command,
+        cwd=ROOT,
+        env={**os.environ, "SCHEMATHESIS_HOOKS": "contracts.checks"},
+        capture_output=True,
+        text=True,
+        timeout=PROFILE.timeout_seconds,
+        check=False,
+    )
+    elapsed = time.monotonic() - started
+    output = completed.stdout + completed.stderr
+    counts = summary_counts(output)
+    say(
+        request,
+        f"\nschemathesis soak ({PROFILE.name}): {counts}, seed {SEED}, "
+        f"max-examples {PROFILE.max_examples}, {elapsed:.1f} s",
+    )
+
+    assert completed.returncode == 0, output[-5000:]
+    assert f"Seed: {SEED}" in output
+    for phase in ("Examples", "Coverage", "Fuzzing"):
+        assert re.search(rf"✅ +{phase}\n", output), f"the {phase} phase did not run and pass:\n{output[-5000:]}"
+    assert counts["generated"] >= PROFILE.min_generated, counts
+    assert counts.get("passed") == counts["generated"], counts
+    assert not {"failed", "errored"} & set(counts), counts
