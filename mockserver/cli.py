@@ -12,6 +12,19 @@ from pathlib import Path
 from contracts import spec
 
 
+def _address_in_use(host: str, port: int) -> str | None:
+    """Why the address cannot be bound, before the banner says it is served (uvicorn would say so after)."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            return error.strerror or str(error)
+    return None
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -45,6 +58,13 @@ def _serve(args: argparse.Namespace) -> int:
         load_contract(settings.spec_path)  # a contract that cannot be used fails here, not in every worker
     except Exception as error:  # YAML, encoding or shape: say which file and why, never a traceback
         print(f"insight-mock: cannot start: the contract {settings.spec_path} cannot be used: {error}", file=sys.stderr)
+        return 2
+    busy = _address_in_use(settings.host, settings.port)
+    if busy:
+        print(
+            f"insight-mock: cannot start: {settings.host}:{settings.port} is not free ({busy}); try --port",
+            file=sys.stderr,
+        )
         return 2
     os.environ[SETTINGS_VARIABLE] = settings.to_env()
     base = f"http://{settings.host}:{settings.port}/v1"

@@ -267,7 +267,7 @@ def test_a_port_in_use_fails_with_a_clear_message() -> None:
             timeout=START_TIMEOUT,
             check=False,
         )
-    assert_clear_failure(FailedStart(result.returncode, result.stdout + result.stderr), "address already in use")
+    assert_clear_failure(FailedStart(result.returncode, result.stdout + result.stderr), "is not free", "already in use")
 
 
 def test_a_missing_key_file_fails_with_a_clear_message() -> None:
