@@ -17,7 +17,7 @@ import httpx
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
-from contracts import checks
+from contracts import judgements
 from contracts.model import Contract, default_contract
 from contracts.strategies import INVALID_KINDS, InvalidParams, invalid_report_params, report_params
 
@@ -119,13 +119,13 @@ def judge(contract: Contract, probe: Probe, answer: Answer) -> list[str]:
         probe.expect, str(answer.status) == probe.expect
     )
     if not expected:
-        detail = checks.window_problem(contract, probe.params, answer.status) if probe.token else None
+        detail = judgements.window_problem(contract, probe.params, answer.status) if probe.token else None
         problems.append(detail or f"expected {probe.expect}, got {answer.status}")
-    shape = checks.error_shape_problem(contract, answer.status, answer.content_type, answer.body)
+    shape = judgements.error_shape_problem(contract, answer.status, answer.content_type, answer.body)
     if shape:
         problems.append(shape)
     if probe.expect == "2xx":
-        echo = checks.echo_problem(contract, probe.params, answer.status, answer.body)
+        echo = judgements.echo_problem(contract, probe.params, answer.status, answer.body)
         if echo:
             problems.append(echo)
     return problems

@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from contracts import spec
 
@@ -29,6 +30,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from contracts.model import load_contract
+    from mockserver.app import create_app
     from mockserver.controls import parse_latency
     from mockserver.settings import SETTINGS_VARIABLE, Settings
 
@@ -55,7 +57,8 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"insight-mock: cannot start: {error}", file=sys.stderr)
         return 2
     try:
-        load_contract(settings.spec_path)  # a contract that cannot be used fails here, not in every worker
+        # One worker serves the app built here; several build their own, and this only proves the contract loads.
+        app: Any = create_app(settings) if settings.workers == 1 else load_contract(settings.spec_path)
     except Exception as error:  # YAML, encoding or shape: say which file and why, never a traceback
         print(f"insight-mock: cannot start: the contract {settings.spec_path} cannot be used: {error}", file=sys.stderr)
         return 2
@@ -74,8 +77,8 @@ def _serve(args: argparse.Namespace) -> int:
     print('  Token:       insight-mock token --scope write:insight   (send "Authorization: Bearer <token>")')
     print(f"  Journal:     http://{settings.host}:{settings.port}/_mock/requests", flush=True)
     uvicorn.run(
-        "mockserver.app:create_app_from_env",
-        factory=True,
+        app if settings.workers == 1 else "mockserver.app:create_app_from_env",
+        factory=settings.workers > 1,
         host=settings.host,
         port=settings.port,
         workers=settings.workers,

@@ -3,8 +3,8 @@
 No rule is stated here. Each judgement calls the code the mock and the checker already use: ``security.bearer_token``
 (is there a Bearer token), ``intake.check_media_type`` and ``intake.parse_json`` (media type, JSON syntax),
 ``gate.check_account`` and ``gate.check_body`` (the ``aid`` pattern, the discriminator, the schema and the from/to
-rules, with the mock's own 400), ``checks.error_shape_problem``, ``checks.echo_problem`` and ``checks.window_problem``
-(the answers). This module only turns their verdicts into violations in Prism's shape::
+rules, with the mock's own 400), and ``contracts.judgements`` (error shape, echo, window: the answers).
+This module only turns their verdicts into violations in Prism's shape::
 
     {"location": ["request", "body", "to"], "severity": "Error", "code": "window-end", "message": "..."}
 
@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from contracts import checks
+from contracts import judgements
 from contracts.model import Contract
 from contracts.rules import Violation
 from mockserver import intake, security
@@ -159,9 +159,11 @@ def check_response(
         declared = ", ".join(str(code) for code in contract.declared_statuses)
         message = f"the status {status} is not declared for {operation}; declared: {declared}"
         return [ProxyViolation(("response", "status"), "status", message)]
-    media_type = checks.media_type_of(content_type)
-    if media_type != checks.JSON_MEDIA_TYPE:
-        message = f"a {status} answer is {media_type or 'untyped'}, not {checks.JSON_MEDIA_TYPE} as the contract says"
+    media_type = judgements.media_type_of(content_type)
+    if media_type != judgements.JSON_MEDIA_TYPE:
+        message = (
+            f"a {status} answer is {media_type or 'untyped'}, not {judgements.JSON_MEDIA_TYPE} as the contract says"
+        )
         return [ProxyViolation(("response", "header", "content-type"), "media-type", message)]
     if isinstance(body, Unread):
         return [ProxyViolation(("response", "body"), "not-validated", f"not validated: {body.reason}", WARNING)]
@@ -174,11 +176,11 @@ def _error_answer(
     contract: Contract, request: RequestVerdict, status: int, content_type: str | None, body: bytes
 ) -> list[ProxyViolation]:
     violations = []
-    problem = checks.error_shape_problem(contract, status, content_type, body)
+    problem = judgements.error_shape_problem(contract, status, content_type, body)
     if problem:
         violations.append(ProxyViolation(("response", "body"), "error-shape", problem))
     if status == 400 and not request.violations:  # a fully valid, fully read request
-        refused = checks.window_problem(contract, request.body, status)
+        refused = judgements.window_problem(contract, request.body, status)
         if refused:
             violations.append(ProxyViolation(("response", "status"), "refused-valid", refused))
     return violations
@@ -194,7 +196,7 @@ def _report_answer(contract: Contract, request: RequestVerdict, body: bytes) -> 
         check_body(contract, echoed)
     except BadRequest as error:  # the 200 body is report params, so the request's rules apply to it as well
         violations += _body_violations("response", error.problems)
-    echo = checks.echo_problem(contract, request.body, 200, body)
+    echo = judgements.echo_problem(contract, request.body, 200, body)
     if echo:
         violations.append(ProxyViolation(("response", "body"), "echo", echo))
     if request.breaks_contract:
