@@ -47,9 +47,12 @@ def inline_refs(document: Json, node: Any, seen: tuple[str, ...] = ()) -> Any:
     return {key: inline_refs(document, value, seen) for key, value in node.items()}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Variant:
     """One ``dataType`` of the report request: its standalone schema and the vocabulary it allows."""
+
+    def __repr__(self) -> str:  # the schemas and validators are long; a failing draw should print readably
+        return f"Variant({self.data_type!r})"
 
     data_type: str
     schema: Json

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from hypothesis import strategies as st
@@ -58,8 +59,12 @@ def window_in_range(schedule: str, day: date, offset: timedelta | None) -> Windo
     return rules.valid_window(schedule, day, offset)
 
 
+@cache
 def windows(schedule: str) -> st.SearchStrategy[Window]:
-    """Valid ``(from, to)`` texts for a schedule, over the whole allowed range of days and in every form."""
+    """Valid ``(from, to)`` texts for a schedule, over the whole allowed range of days and in every form.
+
+    Built once per schedule: composite strategies draw it on every example, and building strategies is not free.
+    """
     return st.builds(window_in_range, st.just(schedule), st.dates(rules.EARLIEST, LAST_DAY), offsets())
 
 
@@ -68,8 +73,9 @@ def windows(schedule: str) -> st.SearchStrategy[Window]:
 filter_values = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=24)
 
 
-def _filters(variant: Variant) -> st.SearchStrategy[list[dict[str, str]]]:
-    item = st.fixed_dictionaries({"filter": st.sampled_from(variant.filter_keys), "value": filter_values})
+@cache
+def _filters(filter_keys: tuple[str, ...]) -> st.SearchStrategy[list[dict[str, str]]]:
+    item = st.fixed_dictionaries({"filter": st.sampled_from(filter_keys), "value": filter_values})
     return st.lists(item, max_size=4)
 
 
@@ -89,7 +95,7 @@ def _params_of(draw: st.DrawFn, variant: Variant, schedule: str | None) -> Param
         params["contentType"] = draw(st.sampled_from(variant.allowed("contentType")))
     with_filters: bool = draw(st.booleans())
     if with_filters and variant.filter_keys:
-        params["reportFilters"] = draw(_filters(variant))
+        params["reportFilters"] = draw(_filters(variant.filter_keys))
     return params
 
 
@@ -103,7 +109,13 @@ def report_params(
         variants = [variant for variant in variants if schedule in variant.schedules]
         if not variants:
             raise ValueError(f"no data type allows schedule {schedule!r}")
-    return st.sampled_from(variants).flatmap(lambda variant: _params_of(variant, schedule))
+    return _params_among(tuple(variants), schedule)
+
+
+@st.composite
+def _params_among(draw: st.DrawFn, variants: tuple[Variant, ...], schedule: str | None) -> Params:
+    # A composite rather than sampled_from(...).flatmap(...): flatmap builds a new strategy for every example.
+    return draw(_params_of(draw(st.sampled_from(variants)), schedule))
 
 
 # --- invalid params, one broken rule each ----------------------------------------------------------------------------
