@@ -32,18 +32,12 @@ import httpx
 import pytest
 
 from mockserver.security import mint_token
-from tests.conftest import ROOT, free_port, start_mock, stop
+from tests.conftest import MONTHLY, ROOT, free_port, start_mock, stop
 
 pytestmark = [pytest.mark.live, pytest.mark.timeout(120)]
 
 PATH = "/accounts/P12345678/insight/generate-report"
-BODY = {
-    "dataType": "checkout/transactions",
-    "schedule": "monthly",
-    "language": "no",
-    "from": "2026-11-01",
-    "to": "2026-12-01",
-}
+BODY = MONTHLY
 BODY_BYTES = json.dumps(BODY, separators=(",", ":")).encode()
 BIG_PDF = {**BODY, "contentType": "application/pdf"}  # a month of checkout transactions: the largest report
 TOKEN = mint_token(("write:insight",))

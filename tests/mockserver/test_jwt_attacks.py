@@ -34,18 +34,12 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests.conftest import start_mock, stop
+from tests.conftest import MONTHLY, start_mock, stop
 
 pytestmark = [pytest.mark.live, pytest.mark.timeout(60)]
 
 PATH = "/accounts/P12345678/insight/generate-report"
-BODY = {
-    "dataType": "checkout/transactions",
-    "schedule": "monthly",
-    "language": "no",
-    "from": "2026-11-01",
-    "to": "2026-12-01",
-}
+BODY = MONTHLY
 HS_SECRET = "hardening-team-secret-0123456789-abcdef"
 TIMEOUT = 5.0
 MAX_TOKEN_LENGTH = 8192
