@@ -131,6 +131,32 @@ class _Section:
     rows: tuple[tuple[str, ...], ...]
 
 
+def _breakdown(
+    title: str,
+    label_column: str,
+    label_of: Callable[[str, str], str],
+    keys: Sequence[tuple[str, str]],
+    totals: dict[tuple[str, str], _Totals],
+    language: str,
+) -> _Section:
+    """A summary table of count and amount per (label, currency): per status, per operation type."""
+    return _Section(
+        i18n.text(language, title),
+        tuple(i18n.text(language, f"col.{key}") for key in (label_column, "currency", "count", "amount")),
+        (60, 24, 30, 40),
+        ("L", "L", "R", "R"),
+        tuple(
+            (
+                label_of(label, language),
+                currency,
+                i18n.format_integer(totals[label, currency].count, language),
+                i18n.format_minor_units(totals[label, currency].amount, currency, language),
+            )
+            for label, currency in keys
+        ),
+    )
+
+
 def _checkout_sections(rows: Sequence[CheckoutTransaction], language: str) -> list[_Section]:
     per_currency: dict[str, _Totals] = {}
     per_status: dict[tuple[str, str], _Totals] = {}
@@ -171,21 +197,7 @@ def _checkout_sections(rows: Sequence[CheckoutTransaction], language: str) -> li
                 for c in currencies
             ),
         ),
-        _Section(
-            i18n.text(language, "per_status"),
-            (t("status"), t("currency"), t("count"), t("amount")),
-            (60, 24, 30, 40),
-            ("L", "L", "R", "R"),
-            tuple(
-                (
-                    i18n.status_label(status, language),
-                    c,
-                    count(per_status[status, c].count),
-                    money(per_status[status, c].amount, c),
-                )
-                for status, c in status_keys
-            ),
-        ),
+        _breakdown("per_status", "status", i18n.status_label, status_keys, per_status, language),
         _Section(
             i18n.text(language, "per_payment_product"),
             (t("payment_product"), t("currency"), t("count"), t("amount"), t("captured")),
@@ -237,20 +249,8 @@ def _wallet_sections(rows: Sequence[WalletTransaction], language: str) -> list[_
                 for c in currencies
             ),
         ),
-        _Section(
-            i18n.text(language, "per_operation_type"),
-            (t("operation_type"), t("currency"), t("count"), t("amount")),
-            (60, 24, 30, 40),
-            ("L", "L", "R", "R"),
-            tuple(
-                (
-                    i18n.operation_type_label(operation, language),
-                    c,
-                    i18n.format_integer(per_operation[operation, c].count, language),
-                    money(per_operation[operation, c].amount, c),
-                )
-                for operation, c in operation_keys
-            ),
+        _breakdown(
+            "per_operation_type", "operation_type", i18n.operation_type_label, operation_keys, per_operation, language
         ),
     ]
 
