@@ -129,7 +129,9 @@ def ignores_window() -> Settings:
 
 def echoes_wrong_params() -> Settings:
     return replaced(
-        validation, "accepted_params", lambda original: lambda contract, body: {**original(contract, body), "language": "en"}
+        validation,
+        "accepted_params",
+        lambda original: lambda contract, body: {**original(contract, body), "language": "en"},
     )
 
 
@@ -159,7 +161,9 @@ def weekly_starts_on_sunday() -> Settings:
 
 def twice_a_month_from_the_15th() -> Settings:
     def end_of(start: date) -> date:
-        return start.replace(day=15) if start.day == 1 else date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        return (
+            start.replace(day=15) if start.day == 1 else date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        )
 
     half = rules.SCHEDULES["twice-a-month"]
     rules.SCHEDULES["twice-a-month"] = dataclasses.replace(
@@ -251,7 +255,9 @@ def scope_prefix_match() -> Settings:
 
 
 def scope_case_insensitive() -> Settings:
-    return replaced(security, "token_scopes", lambda original: lambda claims: frozenset(s.lower() for s in original(claims)))
+    return replaced(
+        security, "token_scopes", lambda original: lambda claims: frozenset(s.lower() for s in original(claims))
+    )
 
 
 def accepts_unsigned_tokens() -> Settings:
@@ -260,7 +266,11 @@ def accepts_unsigned_tokens() -> Settings:
 
 
 def accepts_any_charset() -> Settings:
-    return replaced(intake, "check_media_type", lambda original: lambda content_type: original((content_type or "").split(";")[0] or None))
+    return replaced(
+        intake,
+        "check_media_type",
+        lambda original: lambda content_type: original((content_type or "").split(";")[0] or None),
+    )
 
 
 def ignores_content_type() -> Settings:
@@ -327,7 +337,9 @@ class NoCorsOnErrors:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def strip(message: Message) -> None:
             if message["type"] == "http.response.start" and message["status"] >= 400:
-                headers = [(k, v) for k, v in message.get("headers", []) if not k.lower().startswith(b"access-control-")]
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if not k.lower().startswith(b"access-control-")
+                ]
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -335,28 +347,56 @@ class NoCorsOnErrors:
 
 
 MUTANTS: dict[str, Mutant] = {
-    "orders-accept-monthly": Mutant("orders also accept `monthly`", "refused schedule=monthly: status", orders_accept_monthly),
-    "pdf-for-orders": Mutant("orders also accept application/pdf", "refused contentType=application/pdf: status", pdf_for_orders),
-    "language-no-read-as-false": Mutant("`no` in the contract read as YAML 1.1 False", "valid: status", language_no_read_as_false),
-    "unknown-filter-keys-accepted": Mutant("any filter key for orders", "refused filter=not-a-filter: status", unknown_filter_keys_accepted),
+    "orders-accept-monthly": Mutant(
+        "orders also accept `monthly`", "refused schedule=monthly: status", orders_accept_monthly
+    ),
+    "pdf-for-orders": Mutant(
+        "orders also accept application/pdf", "refused contentType=application/pdf: status", pdf_for_orders
+    ),
+    "language-no-read-as-false": Mutant(
+        "`no` in the contract read as YAML 1.1 False", "valid: status", language_no_read_as_false
+    ),
+    "unknown-filter-keys-accepted": Mutant(
+        "any filter key for orders", "refused filter=not-a-filter: status", unknown_filter_keys_accepted
+    ),
     "scopes-lost": Mutant("no scope check (the contract lost its scopes)", "auth no-scope: status", scopes_lost),
     "ignores-window": Mutant("from/to never checked against the schedule", "window-start: status", ignores_window),
     "echoes-wrong-params": Mutant("the 200 echo always says English", "valid: echo", echoes_wrong_params),
-    "unknown-data-type-crashes": Mutant("an unknown dataType is a KeyError: 500", "unknown-data-type: status", unknown_data_type_crashes),
-    "rejects-second-half-of-month": Mutant("twice-a-month from the 16th refused", "valid: status", rejects_second_half_of_month),
-    "weekly-starts-on-sunday": Mutant("a weekly window may start on a Sunday", "window-start: status", weekly_starts_on_sunday),
+    "unknown-data-type-crashes": Mutant(
+        "an unknown dataType is a KeyError: 500", "unknown-data-type: status", unknown_data_type_crashes
+    ),
+    "rejects-second-half-of-month": Mutant(
+        "twice-a-month from the 16th refused", "valid: status", rejects_second_half_of_month
+    ),
+    "weekly-starts-on-sunday": Mutant(
+        "a weekly window may start on a Sunday", "window-start: status", weekly_starts_on_sunday
+    ),
     "twice-a-month-from-the-15th": Mutant("the halves split at the 15th", "valid: status", twice_a_month_from_the_15th),
-    "daily-window-of-two-days": Mutant("a daily window of two days accepted", "window-too-long: status", daily_window_of_two_days),
+    "daily-window-of-two-days": Mutant(
+        "a daily window of two days accepted", "window-too-long: status", daily_window_of_two_days
+    ),
     "wrong-expected-to": Mutant("the message names the wrong `to`", "window-too-long: named-value", wrong_expected_to),
-    "window-end-reported-at-from": Mutant("a wrong `to` reported at /from", "window-too-long: reason", window_end_reported_at_from),
-    "mixed-offsets-accepted": Mutant("from and to may carry different offsets", "mixed-offsets: status", mixed_offsets_accepted),
+    "window-end-reported-at-from": Mutant(
+        "a wrong `to` reported at /from", "window-too-long: reason", window_end_reported_at_from
+    ),
+    "mixed-offsets-accepted": Mutant(
+        "from and to may carry different offsets", "mixed-offsets: status", mixed_offsets_accepted
+    ),
     "ignores-expiry": Mutant("expired tokens accepted", "auth expired: status", ignores_expiry),
     "ignores-not-before": Mutant("tokens used before nbf accepted", "auth not-yet-valid: status", ignores_not_before),
-    "ignores-account-claim": Mutant("a token for another account accepted", "auth other-account: status", ignores_account_claim),
-    "scope-prefix-match": Mutant("write:insights passes for write:insight", "auth scope write:insights: status", scope_prefix_match),
-    "scope-case-insensitive": Mutant("WRITE:INSIGHT passes for write:insight", "auth scope WRITE:INSIGHT: status", scope_case_insensitive),
+    "ignores-account-claim": Mutant(
+        "a token for another account accepted", "auth other-account: status", ignores_account_claim
+    ),
+    "scope-prefix-match": Mutant(
+        "write:insights passes for write:insight", "auth scope write:insights: status", scope_prefix_match
+    ),
+    "scope-case-insensitive": Mutant(
+        "WRITE:INSIGHT passes for write:insight", "auth scope WRITE:INSIGHT: status", scope_case_insensitive
+    ),
     "accepts-unsigned-tokens": Mutant("alg none accepted", "auth unsigned-token: status", accepts_unsigned_tokens),
-    "accepts-any-charset": Mutant("charset=latin-1 accepted", "media application/json; charset=latin-1: status", accepts_any_charset),
+    "accepts-any-charset": Mutant(
+        "charset=latin-1 accepted", "media application/json; charset=latin-1: status", accepts_any_charset
+    ),
     "ignores-content-type": Mutant("any Content-Type read as JSON", "media text/plain: status", ignores_content_type),
     "skips-auth": Mutant("no token needed", "auth no-token: status", lambda: Settings(auth=AuthMode.OFF)),
     "window-errors-are-422": Mutant("a broken window answers 422", "window-start: status", window_errors_are_422),
