@@ -84,6 +84,8 @@ Transport = Callable[[Probe], Answer]
 def draws(strategy: st.SearchStrategy[Any], count: int, seed_value: int) -> list[Any]:
     """``count`` examples of a strategy, the same ones for the same seed (no database, no shrinking)."""
     drawn: list[Any] = []
+    if count < 1:
+        return drawn
 
     @seed(seed_value)
     @settings(

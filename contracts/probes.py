@@ -350,14 +350,17 @@ def plan(
 
 
 def random_probes(contract: Contract, token: str, aid: str, *, seed: int, examples: int) -> list[Probe]:
-    """``examples`` random valid params, and ``examples // 5`` (at least 2) random draws of each invalid kind."""
+    """``examples`` random valid params, and ``examples // 5`` (at least 2) random draws of each invalid kind.
+
+    ``examples=0`` leaves only the enumerated probes.
+    """
     from contracts.checker import draws  # the seeded draw helper lives with the phase that uses it
 
     drawn = [
         Probe("random valid", params, aid, token, "2xx", randomly_drawn=True)
         for params in draws(report_params(contract=contract), examples, seed)
     ]
-    per_kind = max(2, examples // 5)
+    per_kind = max(2, examples // 5) if examples > 0 else 0
     for index, kind in enumerate(INVALID_KINDS):
         for invalid in draws(invalid_report_params(kind, contract=contract), per_kind, seed + index + 1):
             paths, values = refusal(contract, invalid.params)
