@@ -104,6 +104,8 @@ def draws(strategy: st.SearchStrategy[Any], count: int, seed_value: int) -> list
 
 
 def _why_refused(contract: Contract, probe: Probe) -> str:
+    if probe.why:
+        return probe.why
     problems = validation.validate_body(contract, probe.params)
     return problems[0].message if problems else probe.case
 

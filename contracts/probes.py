@@ -76,6 +76,7 @@ class Probe:
     auth: str = VALID_TOKEN  # coverage: the auth case
     resigned: bool = False  # sent only when the server accepted the re-signed control token
     randomly_drawn: bool = False
+    why: str = ""  # what is wrong with the request, when the body is not (auth, media type)
 
     def expects(self, status: int) -> bool:
         if self.expect == "2xx":
@@ -294,7 +295,10 @@ class _Builder:
             yield Probe(f"auth {case.name}", body, self.aid, case.token, expect, auth=case.name, resigned=case.resigned)
         refused_media = "415" if 415 in self.contract.declared_statuses else "4xx"
         for media in REFUSED_MEDIA_TYPES:
-            yield Probe(f"media {media or '(missing)'}", body, self.aid, self.token, refused_media, content_type=media)
+            why = f"the body is sent as {media}" if media else "the body is sent without a Content-Type"
+            yield Probe(
+                f"media {media or '(missing)'}", body, self.aid, self.token, refused_media, content_type=media, why=why
+            )
         for media in ACCEPTED_MEDIA_TYPES:
             yield Probe(f"media {media}", body, self.aid, self.token, "2xx", content_type=media)
 

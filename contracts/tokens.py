@@ -91,10 +91,16 @@ def auth_cases(
     claims = unverified_claims(user_token)
     if claims is None:
         cases.append(
-            AuthCase("unsigned-token", _unsigned({"scope": " ".join(required_scopes)}), 401, False, "alg none")
+            AuthCase(
+                "unsigned-token",
+                _unsigned({"scope": " ".join(required_scopes)}),
+                401,
+                False,
+                "an unsigned token (alg none)",
+            )
         )
         return None, cases, "the --token is not a JWT, so no probe can change one of its claims"
-    cases.append(AuthCase("unsigned-token", _unsigned(claims), 401, False, "the user's claims, unsigned (alg none)"))
+    cases.append(AuthCase("unsigned-token", _unsigned(claims), 401, False, "the token's claims, unsigned (alg none)"))
     key = secret or secrets.token_urlsafe(32)
 
     def signed(changed: Mapping[str, Any], drop: tuple[str, ...] = ()) -> str:
@@ -105,15 +111,39 @@ def auth_cases(
     issued = int(now)
     control = AuthCase("resigned-control", signed({}), 200, True, "the user's claims re-signed: must be accepted")
     cases += [
-        AuthCase("expired", signed({"iat": issued - 2 * LIFETIME, "exp": issued - LIFETIME}), 401, True, "exp passed"),
-        AuthCase("not-yet-valid", signed({"nbf": issued + LIFETIME}), 401, True, "nbf in the future"),
-        AuthCase("no-scope", signed({}, drop=SCOPE_CLAIMS), 403, True, "no scope claim"),
+        AuthCase(
+            "expired",
+            signed({"iat": issued - 2 * LIFETIME, "exp": issued - LIFETIME}),
+            401,
+            True,
+            "the token expired (exp in the past)",
+        ),
+        AuthCase(
+            "not-yet-valid",
+            signed({"nbf": issued + LIFETIME}),
+            401,
+            True,
+            "the token is not valid yet (nbf in the future)",
+        ),
+        AuthCase("no-scope", signed({}, drop=SCOPE_CLAIMS), 403, True, "the token has no scope claim"),
     ]
     cases += [
-        AuthCase(f"scope {scope}", signed({"scope": scope}, drop=SCOPE_CLAIMS), 403, True, "a look-alike scope")
+        AuthCase(
+            f"scope {scope}",
+            signed({"scope": scope}, drop=SCOPE_CLAIMS),
+            403,
+            True,
+            f"the token's only scope is {scope!r}, which only looks like a required one",
+        )
         for scope in look_alike_scopes(required_scopes)
     ]
     cases.append(
-        AuthCase("other-account", signed({ACCOUNT_CLAIM: other_account(aid)}), 403, True, "a token for another account")
+        AuthCase(
+            "other-account",
+            signed({ACCOUNT_CLAIM: other_account(aid)}),
+            403,
+            True,
+            f"the token's aid claim names another account ({other_account(aid)})",
+        )
     )
     return control, cases, None
