@@ -226,3 +226,20 @@ def test_the_check_writes_a_json_and_a_self_contained_html_report(live_mock: str
     page = report_html.read_text(encoding="utf-8")
     assert page.startswith("<!doctype html>") and "CONTRACT KEPT" in page
     assert "<script" not in page and "http://" not in page.replace(live_mock, "")  # nothing fetched from anywhere
+
+
+def test_junit_has_a_test_case_per_probed_case_and_a_failure_per_broken_one(tmp_path: Path) -> None:
+    from xml.etree import ElementTree
+
+    from contracts.cli import write_junit
+
+    result = checker.PhaseResult(sent={"valid": 3, "window-too-long": 2})
+    result.failures.append(checker.Failure("window-too-long", "reason", "refused for the wrong reason", "curl ..."))
+    path = tmp_path / "junit.xml"
+    write_junit(path, result, None)
+    (suite,) = ElementTree.parse(path).getroot()
+    cases = {case.get("name"): case.find("failure") for case in suite}
+    assert set(cases) == {"valid (3 requests)", "window-too-long (2 requests)"}
+    assert cases["valid (3 requests)"] is None
+    failure = cases["window-too-long (2 requests)"]
+    assert failure is not None and failure.get("message") == "window-too-long: reason: refused for the wrong reason"
