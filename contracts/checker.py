@@ -267,8 +267,8 @@ SETUP_HINT_401 = (
 )
 
 
-def setup_problem(base_url: str, answers: list[Answer]) -> str | None:
-    """A set-up mistake, not a contract verdict: every answer a 401 (the token) or a 404 (the URL)."""
+def setup_problem(base_url: str, answers: list[Answer], aid: str = DEFAULT_AID) -> str | None:
+    """A set-up mistake, not a contract verdict: every answer a 401 or 403 (the token) or a 404 (the URL)."""
     if not answers:
         return None
     if all(answer.status == 404 for answer in answers):
@@ -278,4 +278,9 @@ def setup_problem(base_url: str, answers: list[Answer]) -> str | None:
         )
     if all(answer.status == 401 for answer in answers):
         return f"the token was refused: {_server_message(answers[0].body)!r}; {SETUP_HINT_401}"
+    if all(answer.status == 403 for answer in answers):
+        return (
+            f"the token was refused for account {aid}: {_server_message(answers[0].body)!r}; pass a token with scope "
+            "write:insight or admin:insight for that account with --token, or the token's own account with --aid"
+        )
     return None

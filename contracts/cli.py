@@ -185,7 +185,7 @@ def _preflight(args: argparse.Namespace, plan: Any, send: checker.Transport) -> 
         answers = [send(probe) for probe in firsts.values()]
     except httpx.HTTPError as error:
         return f"cannot reach {args.base_url}: {error}"
-    return checker.setup_problem(args.base_url, answers)
+    return checker.setup_problem(args.base_url, answers, args.aid)
 
 
 def check(args: argparse.Namespace) -> int:

@@ -212,9 +212,13 @@ _STYLE = """
 body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;margin:.5em 0 1.5em}
 td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;font-family:ui-monospace,monospace;font-size:12px}
-th{background:#f3f3f3}.none{background:#fde2e2}.ok{background:#e6f4ea}.bad{color:#b00020}
+th{background:#f3f3f3}.none{background:#fde2e2}.ok{background:#e6f4ea}.na{color:#999}.bad{color:#b00020}
 pre{white-space:pre-wrap;background:#f7f7f7;padding:.5em}
 """
+
+
+def _css_class(value: str) -> str:
+    return {"--": "none", NOT_EXPECTED: "na"}.get(value, "ok")
 
 
 def render_html(contract: Contract, matrix: Matrix, summary: dict[str, Any]) -> str:
@@ -251,7 +255,7 @@ def render_html(contract: Contract, matrix: Matrix, summary: dict[str, Any]) -> 
         parts.append("</tr>")
         for label, values in rows:
             parts.append(f"<tr><th>{escape(label)}</th>")
-            parts += [f"<td class={'none' if value == '--' else 'ok'}>{escape(value)}</td>" for value in values]
+            parts += [f"<td class={_css_class(value)}>{escape(value)}</td>" for value in values]
             parts.append("</tr>")
         parts.append("</table>")
     parts.append(f"<h2>Cells no request reached ({len(matrix.unreached)})</h2><ul>")

@@ -101,6 +101,12 @@ def test_every_answer_a_404_is_a_wrong_base_url() -> None:
     assert problem is not None and problem.startswith("nothing at http://x") and "usually ends in /v1" in problem
 
 
+def test_every_answer_a_403_is_a_token_for_another_account_or_scope() -> None:
+    problem = checker.setup_problem("http://x/v1", answers(403, 403), "P87654321")
+    assert problem is not None and problem.startswith("the token was refused for account P87654321:")
+    assert "--aid" in problem and "--token" in problem
+
+
 def test_mixed_answers_are_for_the_verdict_to_judge() -> None:
     assert checker.setup_problem("http://x/v1", answers(401, 200)) is None
     assert checker.setup_problem("http://x/v1", answers(404, 401)) is None
