@@ -401,10 +401,45 @@ def breaking_changes(old: Json, new: Json) -> list[Change]:
     return list(dict.fromkeys(changes))
 
 
+# What a spec owner can do about each kind of change, to ship it without breaking anyone.
+ADVICE = {
+    "removed-enum-value": "keep the value, marked deprecated in its description, until no client sends it",
+    "removed-variant": "keep the variant, marked deprecated, until no client sends it",
+    "new-required-field": "make the field optional with a documented default, or require it only in a new version",
+    "new-enum": "list every value clients send today, or enforce the limit only in a new version",
+    "pattern-changed": "accept the old values as well, or announce the stricter rule before enforcing it",
+    "format-changed": "accept the old values as well, or announce the stricter rule before enforcing it",
+    "closed-object": "keep additionalProperties open, or announce the stricter rule before enforcing it",
+    "type-changed": "add a field with the new type beside the old one and deprecate the old one",
+    "removed-field": "keep the field, marked deprecated, for a transition period",
+    "removed-parameter": "keep the parameter, marked deprecated, for a transition period",
+    "parameter-now-required": "give the parameter a default instead",
+    "new-required-parameter": "make the parameter optional with a default",
+    "body-now-required": "keep the body optional",
+    "removed-media-type": "keep accepting or answering that media type for a transition period",
+    "removed-response": "keep declaring the status while servers may still answer it",
+    "removed-operation": "keep the operation with `deprecated: true` for a transition period",
+    "removed-scope": "keep accepting tokens with the old scope for a transition period",
+    "new-enum-value": "document that clients must tolerate unknown values, or send the new one only to those who ask",
+    "enum-removed": "keep the answer's enum, or document that clients must tolerate unknown values",
+    "new-variant": "document that clients must tolerate unknown variants, or answer it only to those who ask",
+    "field-may-be-missing": "keep the field required in answers, or document when it is missing",
+}
+
+
+def advice(change: Change) -> str:
+    if change.kind.endswith("-narrowed"):
+        return "accept the old range as well, or announce the stricter limit before enforcing it"
+    if change.kind.endswith("-widened"):
+        return "keep the old limit in answers, or document the new one so that clients accept it first"
+    return ADVICE.get(change.kind, "ship it in a new major version of the API")
+
+
 def render(changes: list[Change]) -> str:
     if not changes:
         return "no breaking changes"
     lines = [f"{len(changes)} breaking change(s):"]
     for change in changes:
         lines.append(f"  {change.kind} at {change.location}\n    breaks {change.breaks}: {change.message}")
+        lines.append(f"    to ship it without breaking them: {advice(change)}")
     return "\n".join(lines)

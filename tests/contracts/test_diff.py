@@ -210,3 +210,10 @@ def test_the_command_exits_1_and_lists_each_break_and_0_when_nothing_breaks(tmp_
     assert "removed-enum-value" in broken.stdout and "'twice-a-month' was removed" in broken.stdout
     same = run_diff(spec.UPSTREAM_PATH, spec.UPSTREAM_PATH)
     assert same.returncode == 0 and "no breaking changes" in same.stdout
+
+
+@pytest.mark.parametrize("name", list(BREAKING))
+def test_each_break_comes_with_advice_a_spec_owner_can_act_on(name: str) -> None:
+    for change in diff.breaking_changes(UPSTREAM, edited(BREAKING[name][0])):
+        assert diff.advice(change) != diff.advice(diff.Change("#", "clients", "unheard-of", ""))
+        assert f"to ship it without breaking them: {diff.advice(change)}" in diff.render([change])
