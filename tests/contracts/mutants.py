@@ -4,7 +4,7 @@
 
 Each mutant is the real mock with one plausible bug, the kind a team ships by a one-line mistake, injected only
 through seams that stay stable while the mock's internals change: an edited copy of the contract, ``Settings``, a
-pure function of ``contracts.rules``/``contracts.validation``/``mockserver.security``/``mockserver.intake`` replaced,
+pure function of ``contracts.rules``/``contracts.validation``/``mockserver.security`` replaced,
 ``mockserver.gate.check_account``/``check_body``/``InvalidPeriod``, or a small ASGI middleware around ``create_app``.
 ``REAL`` is the unmodified mock. Every server, the real one included, allows the browser origin the checker sends, so
 CORS on error answers is checked too.
@@ -29,7 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from contracts import rules, spec, validation
 from contracts.checker import DEFAULT_ORIGIN
 from contracts.model import default_contract
-from mockserver import gate, intake, security
+from mockserver import gate, security
 from mockserver.app import create_app
 from mockserver.settings import AuthMode, Settings
 
@@ -265,18 +265,6 @@ def accepts_unsigned_tokens() -> Settings:
     return Settings()
 
 
-def accepts_any_charset() -> Settings:
-    return replaced(
-        intake,
-        "check_media_type",
-        lambda original: lambda content_type: original((content_type or "").split(";")[0] or None),
-    )
-
-
-def ignores_content_type() -> Settings:
-    return replaced(intake, "check_media_type", lambda original: lambda content_type: None)
-
-
 def window_errors_are_422() -> Settings:
     gate.InvalidPeriod.status = 422  # type: ignore[misc]
     return Settings()
@@ -326,6 +314,31 @@ class ProblemJson:
             await send(message)
 
         await self.app(scope, receive, rewrite)
+
+
+class RequestHeaderBug:
+    """Rewrites the request's Content-Type before the mock reads it: the server's media-type check has the bug."""
+
+    def __init__(self, app: ASGIApp, rewrite: Callable[[bytes | None], bytes]) -> None:
+        self.app = app
+        self.rewrite = rewrite
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"content-type"]
+            sent = next((v for k, v in scope["headers"] if k.lower() == b"content-type"), None)
+            scope = {**scope, "headers": [*headers, (b"content-type", self.rewrite(sent))]}
+        await self.app(scope, receive, send)
+
+
+def charset_ignored(app: ASGIApp) -> ASGIApp:
+    """Only the media type is compared; a charset parameter is never looked at."""
+    return RequestHeaderBug(app, lambda sent: (sent or b"").split(b";")[0])
+
+
+def content_type_ignored(app: ASGIApp) -> ASGIApp:
+    """Every body is parsed as JSON whatever its Content-Type."""
+    return RequestHeaderBug(app, lambda sent: b"application/json")
 
 
 class NoCorsOnErrors:
@@ -395,9 +408,11 @@ MUTANTS: dict[str, Mutant] = {
     ),
     "accepts-unsigned-tokens": Mutant("alg none accepted", "auth unsigned-token: status", accepts_unsigned_tokens),
     "accepts-any-charset": Mutant(
-        "charset=latin-1 accepted", "media application/json; charset=latin-1: status", accepts_any_charset
+        "charset=latin-1 accepted", "media application/json; charset=latin-1: status", wrap=charset_ignored
     ),
-    "ignores-content-type": Mutant("any Content-Type read as JSON", "media text/plain: status", ignores_content_type),
+    "ignores-content-type": Mutant(
+        "any Content-Type read as JSON", "media text/plain: status", wrap=content_type_ignored
+    ),
     "skips-auth": Mutant("no token needed", "auth no-token: status", lambda: Settings(auth=AuthMode.OFF)),
     "window-errors-are-422": Mutant("a broken window answers 422", "window-start: status", window_errors_are_422),
     "skips-account-check": Mutant("any account id accepted", "account-id-pattern: status", skips_account_check),
