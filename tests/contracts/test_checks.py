@@ -20,7 +20,13 @@ MONTHLY = {
     "to": "2026-12-01",
 }
 ECHO = {**MONTHLY, "contentType": "text/csv"}  # the contract's default filled in
-ERROR = {"error": {"code": "INVALID_PERIOD", "message": "schedule 'monthly' needs 'to' = 2026-12-01"}}
+ERROR = {
+    "error": {
+        "code": "INVALID_PERIOD",
+        "message": "schedule 'monthly' needs 'to' = 2026-12-01",
+        "errors": [{"code": "window-end", "path": "/to", "message": "needs 2026-12-01"}],
+    }
+}
 
 
 def response(status: int, body: Any, content_type: str = "application/json") -> Response:
@@ -94,6 +100,11 @@ def test_window_rules_fail_an_accepted_broken_window() -> None:
 
 def test_window_rules_fail_a_refused_valid_window() -> None:
     assert not passes(checks.insight_window_rules, response(400, ERROR), MONTHLY)
+
+
+def test_window_rules_fail_a_broken_window_refused_for_another_field() -> None:
+    elsewhere = {"error": {"code": "INVALID_BODY", "message": "bad", "errors": [{"path": "/language"}]}}
+    assert not passes(checks.insight_window_rules, response(400, elsewhere), BROKEN_WINDOW)
 
 
 def test_window_rules_judge_only_window_problems() -> None:
