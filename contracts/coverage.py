@@ -137,10 +137,11 @@ def _tables(contract: Contract, matrix: Matrix) -> list[tuple[str, list[str], li
     every_type = list(dict.fromkeys(t for v in contract.variants.values() for t in v.allowed("contentType")))
     variants = list(contract.variants)
     kinds = [VALID, *WINDOW_KINDS]
-    universe = expected_cells(contract)
+    missing = [cell for cell, _ in matrix.unreached]
 
     def shown(pattern: Cell) -> str:
-        return _counts(matrix.statuses(pattern), any(_overlaps(pattern, cell) for cell in universe))
+        # "--" only where an expected cell went unreached; "." where nothing was expected (or it was reached elsewhere).
+        return _counts(matrix.statuses(pattern), any(_overlaps(pattern, cell) for cell in missing))
 
     views = []
     for variant in variants:
