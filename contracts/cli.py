@@ -37,8 +37,11 @@ CONFIG_PATH = Path(__file__).resolve().parent / "schemathesis.toml"
 MAX_CURLS_PER_RULE = 3
 
 
-def run_schemathesis(args: argparse.Namespace, junit_path: Path | None) -> tuple[int, float]:
-    """Run the Schemathesis CLI over the contract; its own output goes straight to the terminal."""
+def start_schemathesis(args: argparse.Namespace, junit_path: Path | None) -> subprocess.Popen[bytes]:
+    """Start the Schemathesis CLI over the contract; its own output goes straight to the terminal.
+
+    It runs while the property phase sends its probes (the server answers both), and is waited for before the verdict.
+    """
     command = [
         sys.executable,
         "-m",
@@ -67,10 +70,8 @@ def run_schemathesis(args: argparse.Namespace, junit_path: Path | None) -> tuple
         command += ["--max-time", str(max(1, int(args.time_budget)))]
     if junit_path is not None:
         command += ["--report", "junit", "--report-junit-path", str(junit_path)]
-    began = time.monotonic()
     environment = {**os.environ, "SCHEMATHESIS_HOOKS": "contracts.checks"}
-    completed = subprocess.run(command, env=environment, check=False)
-    return completed.returncode, time.monotonic() - began
+    return subprocess.Popen(command, env=environment)
 
 
 def _by_rule(result: checker.PhaseResult) -> dict[str, list[checker.Failure]]:
@@ -217,19 +218,22 @@ def check(args: argparse.Namespace) -> int:
         junit = Path(args.junit_xml) if args.junit_xml else None
         schemathesis_junit = junit.with_suffix(".schemathesis.xml") if junit else None
         schemathesis_code = None
-        if "schemathesis" in args.phases:
-            schemathesis_code, _ = run_schemathesis(args, schemathesis_junit)
+        schemathesis = start_schemathesis(args, schemathesis_junit) if "schemathesis" in args.phases else None
         result = checker.PhaseResult()
-        if "properties" in args.phases:
-            result = checker.run_phase(
-                args.base_url,
-                plan,
-                send,
-                time_budget=args.time_budget,
-                user_token=args.token,
-                contract=contract,
-                origin=args.origin or None,
-            )
+        try:
+            if "properties" in args.phases:
+                result = checker.run_phase(
+                    args.base_url,
+                    plan,
+                    send,
+                    time_budget=args.time_budget,
+                    user_token=args.token,
+                    contract=contract,
+                    origin=args.origin or None,
+                )
+        finally:
+            if schemathesis is not None:
+                schemathesis_code = schemathesis.wait()
     finally:
         close()
     matrix = coverage.build(

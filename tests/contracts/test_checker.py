@@ -155,6 +155,8 @@ def test_the_real_mock_keeps_every_enumerated_case_with_cors_on_every_answer() -
     assert result.failures == [] and result.skipped == []
     matrix = coverage.build(CONTRACT, [(e.probe, e.status) for e in result.exchanges], result.skipped)
     assert matrix.unreached == []
+    text = coverage.render_text(CONTRACT, matrix)
+    assert " -- " not in text and "Every expected cell was reached." in text
 
 
 SECRET = "a-secret-the-server-verifies-with"
