@@ -156,7 +156,7 @@ def test_the_real_mock_keeps_every_enumerated_case_with_cors_on_every_answer() -
     matrix = coverage.build(CONTRACT, [(e.probe, e.status) for e in result.exchanges], result.skipped)
     assert matrix.unreached == []
     text = coverage.render_text(CONTRACT, matrix)
-    assert " -- " not in text and "Every expected cell was reached." in text
+    assert "  -- " not in text and "Every expected cell was reached." in text
 
 
 SECRET = "a-secret-the-server-verifies-with"
