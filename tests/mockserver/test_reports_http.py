@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from starlette.testclient import TestClient
 
 from contracts.model import Contract
-from mockserver.reports import CONTENT_TYPES, FILTER_KEYS
+from mockserver.reports import vocabulary_of
 from mockserver.reports.pdf import PDF_DATA_TYPES
 from mockserver.security import mint_token
 from tests.conftest import MONTHLY, ROOT
@@ -32,10 +32,12 @@ def report_url(client: TestClient, body: dict[str, Any]) -> str:
 
 
 def test_every_data_type_of_the_contract_has_a_report_with_the_contracts_content_types(contract: Contract) -> None:
-    assert set(CONTENT_TYPES) == set(contract.data_types)
+    vocabulary = vocabulary_of(contract)
+    assert set(vocabulary.data_types) == set(contract.data_types)
     for data_type, variant in contract.variants.items():
-        assert CONTENT_TYPES[data_type] == variant.allowed("contentType")
-        assert FILTER_KEYS[data_type] == set(variant.filter_keys)
+        assert vocabulary.content_types[data_type] == variant.allowed("contentType")
+        assert vocabulary.filter_keys[data_type] == variant.filter_keys
+        assert vocabulary.schedules[data_type] == variant.schedules
         assert (data_type in PDF_DATA_TYPES) == ("application/pdf" in variant.allowed("contentType"))
 
 

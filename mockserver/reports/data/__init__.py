@@ -8,11 +8,10 @@ the clock). Consequences the tests rely on:
 * a period's rows are exactly the concatenation of its days' rows, so a
   monthly report equals its daily reports and two twice-a-month halves equal
   the month;
-* adding an entity (a store, a payout destination) to an account's universe
-  never changes the rows of the other entities.
-
 Days are **UTC** calendar days: a row of day ``d`` has ``created_at`` in
-``[d 00:00Z, d+1 00:00Z)``; timestamps are emitted in UTC. The daily traffic
+``[d 00:00Z, d+1 00:00Z)``; timestamps are emitted in UTC. A period written
+with an offset (``[from, to)`` as instants, ``generate_rows_between``) takes
+the rows of the UTC days it touches whose ``created_at`` lies inside it. The daily traffic
 curve is shaped for Nordic local time (UTC+1, +2 in summer; Finland one hour
 more), so peaks land around local lunch and evening.
 
@@ -26,27 +25,17 @@ Entities per data type
     One entity per *payout destination*; its rows come from the stores paying
     out to it. Filter key: ``operation_payout_destination``.
 ``wallets/transactions``
-    One entity per *card*. No filters (a non-empty filter raises
-    ``ValueError``).
+    One entity per *card*. The contract declares no filters for wallets.
 
-Filter universe ("filter values always yield data")
----------------------------------------------------
-An account's universe is its default entities (derived from the aid) plus
-every entity named by a filter value the account does not have:
-
-* an unknown ``store_id`` X becomes a physical store X in the account's home
-  country paying out to one of the account's default destinations (chosen
-  from a digest of X);
-* an unknown ``payout_destination_id`` / ``operation_payout_destination`` D
-  becomes a destination with one synthetic store (id derived from D, e.g.
-  ``hamar-73``; in D's country when D starts with NO/SE/DK/FI).
-
-``generate_rows(..., filters=F)`` equals
-``[r for r in generate_universe_rows(..., F) if matches(r, F)]``.
-Same key repeated = OR, different keys = AND. Because a store pays out to one
-destination only, an AND of an unknown store and an unknown destination (or of
-a store and a destination it does not pay out to) is contradictory and yields
-no rows. Any string, including ``""`` and very long ones, is a valid value.
+Filters
+-------
+A filter names a text column of the rows and the values it may hold. Same key
+repeated = OR, different keys = AND. ``generate_rows(..., filters=F)`` equals
+``[r for r in generate_rows(...) if matches(r, F)]``: a value the account does
+not have (a made-up store or destination) matches no row, so the report is
+empty, as the real API's would be. Any string, including ``""`` and very long
+ones, is a valid value. Which keys a request may use comes from the contract
+(``mockserver.reports.vocabulary``); this layer accepts any text column.
 
 Wallet balances
 ---------------
@@ -76,8 +65,21 @@ from mockserver.reports.data.accounts import (
     account_profile,
     check_aid,
 )
-from mockserver.reports.data.filters import FILTER_KEYS, checkout_universe, group_filters, matches, orders_universe
-from mockserver.reports.data.generate import MAX_PERIOD_DAYS, check_period, generate_rows, generate_universe_rows
+from mockserver.reports.data.filters import (
+    FILTERABLE_COLUMNS,
+    checkout_universe,
+    group_filters,
+    matches,
+    orders_universe,
+)
+from mockserver.reports.data.generate import (
+    MAX_PERIOD_DAYS,
+    check_period,
+    check_span,
+    generate_rows,
+    generate_rows_between,
+    utc_midnight,
+)
 from mockserver.reports.data.rows import (
     CHECKOUT,
     CHECKOUT_STATUSES,
@@ -103,7 +105,7 @@ __all__ = [
     "COLUMNS",
     "COUNTRY_CURRENCY",
     "DATA_TYPES",
-    "FILTER_KEYS",
+    "FILTERABLE_COLUMNS",
     "MAX_PERIOD_DAYS",
     "ORDERS",
     "ORDER_OPERATION_TYPES",
@@ -123,11 +125,13 @@ __all__ = [
     "check_aid",
     "check_data_type",
     "check_period",
+    "check_span",
     "checkout_universe",
     "generate_rows",
-    "generate_universe_rows",
+    "generate_rows_between",
     "group_filters",
     "matches",
     "orders_universe",
+    "utc_midnight",
     "wallet_card_ids",
 ]

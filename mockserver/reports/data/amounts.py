@@ -53,13 +53,12 @@ def _order_number_stride(profile: AccountProfile, store: Store) -> int:
 def _reference_format(profile: AccountProfile, store: Store) -> Callable[[int], str]:
     """How the store's order numbers look as merchant references / order ids."""
     style = profile.reference_style
-    if style == "shopify" and store.store_id in profile.store_ids:
+    if style == "shopify":
         return lambda number: f"#{1001 + number}"
-    if style == "plain" and store.store_id in profile.store_ids:
+    if style == "plain":
         return lambda number: str(100_000 + number)
-    if style == "ord" and store.store_id in profile.store_ids:
+    if style == "ord":
         return lambda number: f"ORD-{number:08d}"
-    # Multi-store accounts, and stores that exist only because a filter named
-    # them, prefix the number with the store so references stay unique.
+    # Multi-store accounts prefix the number with the store so references stay unique.
     prefix = store.reference_prefix
     return lambda number: f"{prefix}-{number:07d}"

@@ -1,23 +1,28 @@
-"""Filters: grouping and matching filter values, and the entities an account reports on."""
+"""Filters: grouping and matching filter values, and the entities an account reports on.
+
+Which filter keys a request may use is the contract's business (``mockserver.reports.vocabulary``); this layer
+accepts any text column of the data type's rows as a key, because that is what it can filter on.
+"""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Final
 
-from contracts.model import default_contract
-from mockserver.reports.data.accounts import Store, _extra_store, _store_for_destination, account_profile
-from mockserver.reports.data.rows import CHECKOUT, ORDERS, ROW_TYPES, Filters, Row, check_data_type
+from mockserver.reports.data.accounts import Store, account_profile
+from mockserver.reports.data.rows import ROW_TYPES, Filters, Row, check_data_type
 
-#: Filter keys accepted per data type, read from the contract (the generators know what each key means).
-FILTER_KEYS: Final[dict[str, frozenset[str]]] = {
-    data_type: frozenset(variant.filter_keys) for data_type, variant in default_contract().variants.items()
+#: The columns a filter can name, per data type: the text fields of its row type (ids, codes, currencies).
+FILTERABLE_COLUMNS: Final[dict[str, frozenset[str]]] = {
+    data_type: frozenset(field.name for field in fields(row_type) if field.type == "str")
+    for data_type, row_type in ROW_TYPES.items()
 }
 
 
 def group_filters(data_type: str, filters: Filters) -> dict[str, frozenset[str]]:
     """``(("store_id","A"),("store_id","B"))`` -> ``{"store_id": {"A","B"}}``; validates keys."""
     check_data_type(data_type)
-    allowed = FILTER_KEYS[data_type]
+    allowed = FILTERABLE_COLUMNS[data_type]
     grouped: dict[str, set[str]] = {}
     for pair in filters:
         if not (isinstance(pair, tuple) and len(pair) == 2):
@@ -26,9 +31,7 @@ def group_filters(data_type: str, filters: Filters) -> dict[str, frozenset[str]]
         if not isinstance(key, str) or not isinstance(value, str):
             raise ValueError(f"filter key and value must be strings, got {pair!r}")
         if key not in allowed:
-            if not allowed:
-                raise ValueError(f"{data_type} reports take no filters, got {key!r}")
-            raise ValueError(f"unknown filter {key!r} for {data_type}; expected one of {sorted(allowed)}")
+            raise ValueError(f"{data_type} rows have no column {key!r} to filter on; columns: {sorted(allowed)}")
         grouped.setdefault(key, set()).add(value)
     return {key: frozenset(values) for key, values in grouped.items()}
 
@@ -40,26 +43,15 @@ def matches(row: Row, filters: Filters) -> bool:
     return all(getattr(row, key) in values for key, values in grouped.items())
 
 
-def checkout_universe(aid: str, filters: Filters = ()) -> tuple[Store, ...]:
-    """Default stores plus the stores named (directly or via destination) by ``filters``."""
-    profile = account_profile(aid)
-    grouped = group_filters(CHECKOUT, filters)
-    stores = list(profile.stores)
-    known_stores = set(profile.store_ids)
-    for store_id in sorted(grouped.get("store_id", frozenset()) - known_stores):
-        stores.append(_extra_store(profile, store_id))
-    new_destinations = grouped.get("payout_destination_id", frozenset()) - set(profile.destinations)
-    for destination in sorted(new_destinations):
-        stores.append(_store_for_destination(profile, destination))
-    return tuple(stores)
+def checkout_universe(aid: str) -> tuple[Store, ...]:
+    """The account's stores: a filter value the account does not have names nothing, so it matches no row."""
+    return account_profile(aid).stores
 
 
-def orders_universe(aid: str, filters: Filters = ()) -> tuple[tuple[str, tuple[Store, ...]], ...]:
-    """Default destinations (with their stores) plus the ones named by ``filters``."""
+def orders_universe(aid: str) -> tuple[tuple[str, tuple[Store, ...]], ...]:
+    """The account's payout destinations, each with the stores paying out to it."""
     profile = account_profile(aid)
-    grouped = group_filters(ORDERS, filters)
-    universe = [(d, tuple(s for s in profile.stores if s.payout_destination_id == d)) for d in profile.destinations]
-    new_destinations = grouped.get("operation_payout_destination", frozenset()) - set(profile.destinations)
-    for destination in sorted(new_destinations):
-        universe.append((destination, (_store_for_destination(profile, destination),)))
-    return tuple(universe)
+    return tuple(
+        (destination, tuple(s for s in profile.stores if s.payout_destination_id == destination))
+        for destination in profile.destinations
+    )

@@ -1,8 +1,14 @@
-"""The public entry points: the rows of a period, filtered, sorted."""
+"""The public entry points: the rows of a period, filtered, sorted.
+
+Rows are generated per UTC day (see the package docstring); a period given as instants ``[since, until)`` generates
+the UTC days it touches and keeps the rows inside it, so a report in any UTC offset is exactly the rows of its span.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import bisect
+from datetime import UTC, date, datetime, timedelta
+from operator import attrgetter
 from typing import Final
 
 from mockserver.reports.data.accounts import account_profile, check_aid
@@ -30,6 +36,22 @@ def check_period(start: date, end: date) -> None:
         raise ValueError(f"period longer than {MAX_PERIOD_DAYS} days")
 
 
+def check_span(since: datetime, until: datetime) -> None:
+    """Half-open ``[since, until)`` of aware instants; empty allowed, reversed or too long not."""
+    if not isinstance(since, datetime) or not isinstance(until, datetime):
+        raise ValueError("since and until must be datetimes")
+    if since.utcoffset() is None or until.utcoffset() is None:
+        raise ValueError("since and until must carry a UTC offset")
+    if until < since:
+        raise ValueError(f"period end {until} is before its start {since}")
+    if until - since > timedelta(days=MAX_PERIOD_DAYS + 1):
+        raise ValueError(f"period longer than {MAX_PERIOD_DAYS} days")
+
+
+def utc_midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
 def _rows_for_days(start: date, end: date, day_rows: _DayRows) -> list[Row]:
     rows: list[Row] = []
     for day in _days(start, end):
@@ -39,37 +61,37 @@ def _rows_for_days(start: date, end: date, day_rows: _DayRows) -> list[Row]:
     return rows
 
 
-class _DayRows:
-    """Generates the rows of one day for a fixed set of entities."""
+#: Filter keys answered by choosing entities (cheap) rather than by testing each row.
+_ENTITY_KEYS: Final[dict[str, frozenset[str]]] = {
+    CHECKOUT: frozenset({"store_id", "payout_destination_id"}),
+    ORDERS: frozenset({"operation_payout_destination"}),
+}
 
-    def __init__(self, data_type: str, aid: str, entities: Filters | None, universe: Filters) -> None:
+
+class _DayRows:
+    """Generates the filtered rows of one day for an account."""
+
+    def __init__(self, data_type: str, aid: str, filters: Filters) -> None:
         self.profile = account_profile(aid)
         self.data_type = data_type
+        grouped = group_filters(data_type, filters)
         if data_type == CHECKOUT:
-            self.stores = checkout_universe(aid, universe)
-        elif data_type == ORDERS:
-            self.destinations = orders_universe(aid, universe)
-        else:
-            self.cards = wallet_card_ids(aid)
-        if entities is not None:
-            self._select(entities)
-
-    def _select(self, filters: Filters) -> None:
-        """Keep only the entities whose rows can pass ``filters`` (all do, or none)."""
-        grouped = group_filters(self.data_type, filters)
-        if self.data_type == CHECKOUT:
             stores_wanted = grouped.get("store_id")
             destinations_wanted = grouped.get("payout_destination_id")
             self.stores = tuple(
                 s
-                for s in self.stores
+                for s in checkout_universe(aid)
                 if (stores_wanted is None or s.store_id in stores_wanted)
                 and (destinations_wanted is None or s.payout_destination_id in destinations_wanted)
             )
-        elif self.data_type == ORDERS:
+        elif data_type == ORDERS:
             wanted = grouped.get("operation_payout_destination")
-            if wanted is not None:
-                self.destinations = tuple(d for d in self.destinations if d[0] in wanted)
+            self.destinations = tuple(d for d in orders_universe(aid) if wanted is None or d[0] in wanted)
+        else:
+            self.cards = wallet_card_ids(aid)
+        # Keys no entity choice answers (any other text column) are tested row by row.
+        entity_keys = _ENTITY_KEYS.get(data_type, frozenset())
+        self.row_tests = tuple((key, values) for key, values in grouped.items() if key not in entity_keys)
 
     def __call__(self, day: date) -> list[Row]:
         rows: list[Row] = []
@@ -87,6 +109,8 @@ class _DayRows:
                 # Most cards are idle on most days: skip them before any work.
                 if _card_active_days(aid, card_id, block) >> offset & 1:
                     rows.extend(_wallet_card_day(self.profile, card_id, day))
+        if self.row_tests:
+            rows = [row for row in rows if all(getattr(row, key) in values for key, values in self.row_tests)]
         return rows
 
 
@@ -100,29 +124,34 @@ def generate_rows(
     """Rows of ``data_type`` for ``aid`` in the UTC days ``[start, end)``, filtered.
 
     Sorted by ``created_at`` then ``id``. Only the entities that can match the
-    filters are generated, which is what makes filtered reports cheap.
+    filters are generated, which is what makes filtered reports cheap. A filter
+    value the account does not have (a store it has no shop called) matches no row.
     """
-    check_aid(aid)
-    check_data_type(data_type)
     check_period(start, end)
-    group_filters(data_type, filters)
-    return _rows_for_days(start, end, _DayRows(data_type, aid, filters, filters))
+    return generate_rows_between(aid, data_type, utc_midnight(start), utc_midnight(end), filters)
 
 
-def generate_universe_rows(
+_created_at = attrgetter("created_at")
+
+
+def generate_rows_between(
     aid: str,
     data_type: str,
-    start: date,
-    end: date,
-    universe_filters: Filters = (),
+    since: datetime,
+    until: datetime,
+    filters: Filters = (),
 ) -> list[Row]:
-    """All rows of the account's universe extended by the values in ``universe_filters``.
-
-    No filtering is applied: this is the reference that filtered reports are
-    a subset of (see the module docstring).
-    """
+    """Rows created in ``[since, until)`` (aware instants, any offset), filtered, sorted like ``generate_rows``."""
     check_aid(aid)
     check_data_type(data_type)
-    check_period(start, end)
-    group_filters(data_type, universe_filters)
-    return _rows_for_days(start, end, _DayRows(data_type, aid, None, universe_filters))
+    check_span(since, until)
+    since, until = since.astimezone(UTC), until.astimezone(UTC)
+    if until <= since:
+        return []
+    first_day = since.date()
+    last_day = (until - timedelta(microseconds=1)).date()
+    rows = _rows_for_days(first_day, last_day + timedelta(days=1), _DayRows(data_type, aid, filters))
+    # Days come in order and each day is sorted, so the rows are sorted by created_at: cut the partial edge days.
+    low = bisect.bisect_left(rows, since, key=_created_at) if since != utc_midnight(first_day) else 0
+    high = bisect.bisect_left(rows, until, key=_created_at)
+    return rows[low:high] if low or high < len(rows) else rows
