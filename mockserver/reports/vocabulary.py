@@ -15,7 +15,7 @@ from typing import Final
 
 from contracts.model import Contract
 from mockserver.reports import i18n
-from mockserver.reports.data import CHECKOUT, FILTERABLE_COLUMNS, ROW_TYPES, WALLETS
+from mockserver.reports.data import CHECKOUT, ROW_TYPES, WALLETS
 
 CSV: Final = "text/csv"
 PDF: Final = "application/pdf"
@@ -54,11 +54,8 @@ def vocabulary_from(contract: Contract) -> Vocabulary:
         untranslated = set(languages[data_type]) - set(i18n.LANGUAGES)
         if untranslated:
             raise ValueError(f"the contract names report languages the mock has no words for: {sorted(untranslated)}")
-        declared = variant.filter_keys if "reportFilters" in variant.properties else ()
-        unfilterable = set(declared) - FILTERABLE_COLUMNS[data_type]
-        if unfilterable:
-            raise ValueError(f"the contract names {data_type} filters with no column: {sorted(unfilterable)}")
-        filter_keys[data_type] = tuple(declared)
+        # A declared key the rows have no column for is honoured too: no row has that value, so it matches none.
+        filter_keys[data_type] = variant.filter_keys if "reportFilters" in variant.properties else ()
     return Vocabulary(
         account_pattern=contract.account_pattern,
         content_types=content_types,
