@@ -238,8 +238,8 @@ def test_a_future_window_has_no_rows_and_today_has_none_after_now(client: TestCl
     assert all(row.created_at < before + timedelta(seconds=5) for row in rows)
 
 
-def test_report_filters_follow_the_contract_loaded_with_spec(tmp_path: Path) -> None:
-    # A contract in which wallets take store_id filters and accounts may start with X: the reports follow it.
+def contract_with_wallet_filters(folder: Path) -> Path:
+    """A contract in which wallets take store_id, card_id and terminal_id filters and accounts may start with X."""
     document = spec.load_yaml((ROOT / "spec" / "insight.yaml").read_text(encoding="utf-8"))
     schemas = document["components"]["schemas"]
     wallets = schemas["InsightWalletsTransactionsReportParams"]["allOf"][0]["properties"]
@@ -247,8 +247,13 @@ def test_report_filters_follow_the_contract_loaded_with_spec(tmp_path: Path) -> 
     filter_items = {"type": "object", "properties": {"filter": keys, "value": {"type": "string"}}}
     wallets["reportFilters"] = {"type": "array", "items": filter_items}
     document["components"]["parameters"]["accountId"]["schema"]["pattern"] = "^[PTX][0-9]{8}$"
-    served = tmp_path / "insight.yaml"
+    served = folder / "insight.yaml"
     served.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    return served
+
+
+def test_report_filters_follow_the_contract_loaded_with_spec(tmp_path: Path) -> None:
+    served = contract_with_wallet_filters(tmp_path)
     store = account_profile("X12345678").stores[0].store_id
     body = {
         **MONTHLY,
@@ -322,3 +327,25 @@ def test_an_output_suffix_that_contradicts_the_content_type_is_refused(tmp_path:
     assert result.returncode == 2
     assert "contentType text/csv makes a .csv file" in result.stderr
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_the_offline_command_reads_the_vocabulary_of_its_spec(tmp_path: Path) -> None:
+    served = contract_with_wallet_filters(tmp_path)
+    card = "9578"  # no card id is this short: the filter matches no row, where the default contract ignores it
+    params = tmp_path / "params.json"
+    params.write_text(
+        json.dumps(
+            {
+                **MONTHLY,
+                "dataType": "wallets/transactions",
+                "from": "2025-11-01",
+                "to": "2025-12-01",
+                "reportFilters": [{"filter": "card_id", "value": card}],
+            }
+        )
+    )
+    with_spec = run_report("--params", str(params), "--spec", str(served), "-o", str(tmp_path / "a.csv"))
+    without = run_report("--params", str(params), "-o", str(tmp_path / "b.csv"))
+    assert with_spec.returncode == without.returncode == 0, with_spec.stderr + without.stderr
+    assert (tmp_path / "a.csv").read_bytes().count(b"\r\n") == 1
+    assert (tmp_path / "b.csv").read_bytes().count(b"\r\n") > 1
