@@ -261,7 +261,9 @@ def _invalid_window(
             return result(bounds(start, end, None, datetime_offset), rules.MIXED_FORMS)
         return result(bounds(start, end, datetime_offset, None), rules.MIXED_FORMS)
     if kind == "mixed-offsets":
-        first_offset, last_offset = draw(st.lists(st.sampled_from(COMMON_OFFSETS), min_size=2, max_size=2, unique=True))
+        # Offsets closer than rules.MAX_SHIFT may be one zone's daylight-saving change, which is valid.
+        far_apart = [(a, b) for a in COMMON_OFFSETS for b in COMMON_OFFSETS if abs(a - b) >= rules.MAX_SHIFT]
+        first_offset, last_offset = draw(st.sampled_from(far_apart))
         return result(bounds(start, end, first_offset, last_offset), rules.MIXED_OFFSETS)
     if kind == "out-of-range":
         day = draw(
