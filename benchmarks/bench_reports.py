@@ -19,11 +19,12 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from contracts.model import default_contract
 from mockserver.reports import (
     CHECKOUT,
     ORDERS,
@@ -39,6 +40,11 @@ from mockserver.reports.csv import _ENCODERS
 REPEATS = 7
 SCAN = 3000  # account ids scanned for the busiest / a small account
 MONTH = (date(2026, 12, 1), date(2027, 1, 1))
+
+
+def after_the_month() -> datetime:
+    """The clock for rendering: after MONTH, so the whole month is rendered whatever today is."""
+    return datetime(MONTH[1].year, MONTH[1].month, MONTH[1].day, tzinfo=UTC)
 
 
 def scanned_aids() -> list[str]:
@@ -107,7 +113,8 @@ def main() -> None:
 
     def pdf(language: str) -> Callable[[], object]:
         request = ReportRequest(aid, CHECKOUT, start, end, language, "application/pdf", schedule="monthly")
-        return lambda: render_report(request)
+        contract = default_contract()
+        return lambda: render_report(request, contract, now=after_the_month)
 
     bare_best, bare_median = timings(bare_csv_writer)
     gen_best, gen_median = timings(generate_and_csv)

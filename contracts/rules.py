@@ -5,7 +5,9 @@ matching the provided schedule"). This module is our documented interpretation (
 pure functions so that the mock, the contract checker and the strategies share one answer:
 
 * ``from`` and ``to`` are each an RFC 3339 full-date (``2026-11-01``) or an RFC 3339 date-time at exactly local
-  midnight (``2026-11-01T00:00:00+01:00``); both of the same kind and, for date-times, with the same offset;
+  midnight (``2026-11-01T00:00:00+01:00``); both of the same kind and, for date-times, with the same offset, or with
+  the two offsets one IANA time zone has at those two instants (a window across a daylight-saving change, e.g.
+  ``2026-10-01T00:00:00+02:00`` to ``2026-11-01T00:00:00+01:00`` in Oslo); offsets 3 hours or more apart never are;
 * the window is the half-open interval ``[from, to)`` of local calendar dates;
 * ``daily``: any day to the next; ``weekly``: a Monday to seven days later; ``twice-a-month``: the 1st to the 16th or
   the 16th to the 1st of the next month; ``monthly``: the 1st to the 1st of the next month;
@@ -17,10 +19,11 @@ Which schedules exist for a ``dataType`` is NOT decided here: that comes from th
 from __future__ import annotations
 
 import re
+import zoneinfo
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
-from functools import lru_cache
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import cache, lru_cache
 
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2100, 1, 1)
@@ -58,6 +61,10 @@ class Bound:
         if self.offset is None:
             return self.day.isoformat()
         return f"{self.day.isoformat()}T00:00:00{format_offset(self.offset)}"
+
+    def instant(self) -> datetime:
+        """The moment this bound names: local midnight in its offset (UTC midnight for a full-date)."""
+        return datetime(self.day.year, self.day.month, self.day.day, tzinfo=UTC) - (self.offset or timedelta(0))
 
 
 def format_offset(offset: timedelta) -> str:
@@ -271,18 +278,67 @@ def _check_forms(start: Bound, end: Bound) -> list[Violation]:
                 expected=start.with_day(end.day).render(),
             )
         ]
-    if start.offset != end.offset:
-        return [
-            Violation(
-                MIXED_OFFSETS,
-                "/to",
-                "'from' and 'to' must carry the same UTC offset "
-                f"({format_offset(start.offset or timedelta(0))} in 'from', "
-                f"{format_offset(end.offset or timedelta(0))} in 'to')",
-                expected=start.with_day(end.day).render(),
-            )
-        ]
+    if start.offset != end.offset and abs((start.offset or timedelta(0)) - (end.offset or timedelta(0))) >= MAX_SHIFT:
+        return [_mixed_offsets(start, end)]
     return []
+
+
+def _mixed_offsets(start: Bound, end: Bound) -> Violation:
+    return Violation(
+        MIXED_OFFSETS,
+        "/to",
+        "'from' and 'to' must carry the same UTC offset, or the two offsets of one time zone across a "
+        f"daylight-saving change ({format_offset(start.offset or timedelta(0))} in 'from', "
+        f"{format_offset(end.offset or timedelta(0))} in 'to')",
+        expected=start.with_day(end.day).render(),
+    )
+
+
+#: Offsets this far apart are never one zone's daylight-saving change (the largest real shift is 2 hours).
+MAX_SHIFT = timedelta(hours=3)
+
+
+@cache
+def _zones() -> tuple[tzinfo, ...]:
+    """The IANA zones whose offset ever changes (a fixed-offset zone never makes two offsets agree)."""
+    zones = []
+    for name in sorted(zoneinfo.available_timezones()):
+        try:
+            zones.append(zoneinfo.ZoneInfo(name))
+        except (OSError, ValueError):  # a listed name without readable data on this machine
+            continue
+    return tuple(zones)
+
+
+@lru_cache(maxsize=4096)
+def one_zone_has(first: datetime, first_offset: timedelta, last: datetime, last_offset: timedelta) -> bool:
+    """Whether some IANA time zone is at ``first_offset`` at instant ``first`` and at ``last_offset`` at ``last``."""
+    for zone in _zones():
+        if first.astimezone(zone).utcoffset() == first_offset and last.astimezone(zone).utcoffset() == last_offset:
+            return True
+    return False
+
+
+def _same_zone(start: Bound, end: Bound) -> bool:
+    """Whether both bounds are local midnights of one zone: one offset, or one zone's two offsets at those instants."""
+    if start.offset == end.offset or start.offset is None or end.offset is None:
+        return True
+    return one_zone_has(start.instant(), start.offset, end.instant(), end.offset)
+
+
+def _end_in_the_zone_of(start: Bound, end: Bound, day: date) -> Bound:
+    """The ``to`` a person in ``end``'s zone would write for ``day``: in ``end``'s offset when one zone has it there
+    (local midnight across a daylight-saving change), otherwise in ``start``'s offset."""
+    candidate = Bound(day, end.offset)
+    if (
+        candidate.offset is not None
+        and start.offset is not None
+        and candidate.offset != start.offset
+        and abs(candidate.offset - start.offset) < MAX_SHIFT
+        and _same_zone(start, candidate)
+    ):
+        return candidate
+    return start.with_day(day)
 
 
 def _check_range(start: Bound, end: Bound) -> list[Violation]:
@@ -318,7 +374,7 @@ def _check_schedule(schedule: Schedule, start: Bound, end: Bound) -> list[Violat
                 expected=nearest.render(),
             )
         ]
-    expected_end = start.with_day(schedule.end_of(start.day))
+    expected_end = _end_in_the_zone_of(start, end, schedule.end_of(start.day))
     if end.day != expected_end.day:
         return [
             Violation(
@@ -328,7 +384,19 @@ def _check_schedule(schedule: Schedule, start: Bound, end: Bound) -> list[Violat
                 expected=expected_end.render(),
             )
         ]
+    if not _same_zone(start, end):
+        return [_mixed_offsets(start, end)]
     return []
+
+
+def zone_window(schedule_name: str, day: date, zone: tzinfo) -> tuple[str, str]:
+    """The ``(from, to)`` texts of the window containing ``day``, each at local midnight in ``zone``."""
+    start, end = schedule_named(schedule_name).window_containing(day)
+    return _local_midnight(start, zone).render(), _local_midnight(end, zone).render()
+
+
+def _local_midnight(day: date, zone: tzinfo) -> Bound:
+    return Bound(day, datetime(day.year, day.month, day.day, tzinfo=zone).utcoffset())
 
 
 def valid_window(schedule_name: str, day: date, offset: timedelta | None = None) -> tuple[str, str]:

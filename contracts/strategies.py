@@ -35,11 +35,10 @@ LAST_DAY = rules.LATEST - timedelta(days=1)
 MAX_OFFSET_MINUTES = 23 * 60 + 59
 # Offsets people use, drawn more often than arbitrary ones: UTC, Norway in winter and summer, US East.
 COMMON_OFFSETS = (timedelta(0), timedelta(hours=1), timedelta(hours=2), timedelta(hours=-5))
-# Two offsets that a window's bounds must not mix. At least 3 hours apart: a time zone's daylight-saving change moves
-# the offset by an hour (at most two), so a window from +02:00 to +01:00 may be one local calendar period.
-MIN_MIXED_OFFSET_GAP = timedelta(hours=3)
+# Two offsets that a window's bounds must not mix: at least rules.MAX_SHIFT apart, because closer offsets may be one
+# time zone's daylight-saving change (+02:00 to +01:00), which is one local calendar period.
 MIXED_OFFSET_PAIRS = tuple(
-    (first, last) for first in COMMON_OFFSETS for last in COMMON_OFFSETS if abs(first - last) >= MIN_MIXED_OFFSET_GAP
+    (first, last) for first in COMMON_OFFSETS for last in COMMON_OFFSETS if abs(first - last) >= rules.MAX_SHIFT
 )
 
 

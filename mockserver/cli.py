@@ -100,28 +100,62 @@ def _token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_failure(message: str) -> int:
+    print(f"insight-mock report: {message}", file=sys.stderr)
+    return 2
+
+
+def _read_params(path: str) -> Any:
+    """The JSON body in ``path``; ``ValueError`` with one line a person can act on."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValueError(f"no params file at {path} (write the generate-report body there as JSON)") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"cannot read the params file {path}: {getattr(error, 'strerror', None) or error}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path} is not JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+
+
 def _report(args: argparse.Namespace) -> int:
     """Write the report the mock serves for these params, without a server (the same bytes)."""
-    import json
-
     from contracts import validation
-    from contracts.model import default_contract
-    from mockserver.handlers import report_request
-    from mockserver.reports import render_report
+    from contracts.model import default_contract, load_contract
 
-    contract = default_contract()
-    params = json.loads(Path(args.params).read_text(encoding="utf-8"))
-    problems = validation.validate_body(contract, params)
+    try:
+        contract = load_contract(Path(args.spec)) if args.spec else default_contract()
+    except (OSError, ValueError, KeyError) as error:
+        return _report_failure(f"cannot read the contract at {args.spec}: {error}")
+    try:
+        params = _read_params(args.params)
+    except ValueError as error:
+        return _report_failure(str(error))
     if not contract.account_pattern.search(args.aid):
-        print(f"insight-mock: account id {args.aid!r} is malformed (P or T and 8 digits)", file=sys.stderr)
-        return 2
+        return _report_failure(f"account id {args.aid!r} is malformed ({contract.account_schema['pattern']})")
+    problems = validation.validate_body(contract, params)
     if problems:
         for problem in problems:
-            print(f"insight-mock: {problem.path or '/'}: {problem.message}", file=sys.stderr)
+            print(f"insight-mock report: {problem.path or '/'}: {problem.message}", file=sys.stderr)
         return 2
-    report = render_report(report_request(args.aid, validation.accepted_params(contract, params)))
+    accepted = validation.accepted_params(contract, params)
+    from mockserver.reports import render_report, report_request
+    from mockserver.reports.render import extension_of
+
+    request = report_request(contract, args.aid, accepted)
+    output = Path(args.output or "")
+    if args.output and output.suffix.lower() not in ("", "." + extension_of(request.content_type)):
+        return _report_failure(
+            f"-o {args.output} names a {output.suffix} file, but contentType {request.content_type} makes a "
+            f".{extension_of(request.content_type)} file (change contentType in {args.params} or the -o name)"
+        )
+    report = render_report(request, contract)
     output = Path(args.output or report.filename)
-    output.write_bytes(report.body)
+    try:
+        output.write_bytes(report.body)
+    except OSError as error:
+        return _report_failure(f"cannot write {output}: {error.strerror or error}")
     print(f"wrote {output} ({report.row_count} rows, {len(report.body)} bytes)")
     return 0
 
@@ -170,7 +204,12 @@ def parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="write a report file offline (the bytes the mock serves)")
     report.add_argument("--aid", required=True, help="account id, e.g. P12345678")
     report.add_argument("--params", required=True, help="a JSON file with the generate-report body")
-    report.add_argument("-o", "--output", help="where to write it (default: the report's own file name)")
+    report.add_argument(
+        "-o", "--output", help="where to write it; its suffix must match contentType (default: the report's file name)"
+    )
+    report.add_argument(
+        "--spec", help="read the vocabulary from another copy of the contract (default: spec/insight.yaml)"
+    )
     report.set_defaults(run=_report)
 
     from mockserver.proxy.cli import register as register_proxy

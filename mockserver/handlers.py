@@ -6,13 +6,12 @@ The gate (``mockserver.gate``) has already authenticated, validated and filled i
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from anyio import to_thread
 from starlette.responses import Response
 
-from contracts import rules, validation
+from contracts import validation
 from contracts.model import Contract
 from mockserver.errors import BadRequest, InternalError, json_bytes
 from mockserver.frontdoor import REPORT_URL_HEADER
@@ -20,32 +19,6 @@ from mockserver.gate import AcceptedRequest, check_account
 from mockserver.journal import Journal
 from mockserver.report_links import open_report_token, report_path
 from mockserver.settings import Settings
-
-if TYPE_CHECKING:
-    from mockserver.reports import ReportRequest
-
-
-def report_request(aid: str, params: dict[str, Any]) -> ReportRequest:
-    """The report an accepted request describes (pure: the same params always describe the same report)."""
-    from mockserver.reports import ReportRequest
-
-    filters = tuple(
-        (str(item.get("filter", "")), str(item.get("value", "")))
-        for item in params.get("reportFilters") or []
-        if isinstance(item, dict) and "filter" in item and "value" in item
-    )
-    start: date = rules.parse_bound(params["from"]).day
-    end: date = rules.parse_bound(params["to"]).day
-    return ReportRequest(
-        aid=aid,
-        data_type=params["dataType"],
-        start=start,
-        end=end,
-        language=params["language"],
-        content_type=params["contentType"],
-        filters=filters,
-        schedule=params["schedule"],
-    )
 
 
 class Handlers:
@@ -85,10 +58,10 @@ class Handlers:
         problems = validation.validate_body(self.contract, params)
         if problems:
             raise BadRequest("the report link names an invalid report", problems=problems)
-        request = report_request(aid, validation.accepted_params(self.contract, params))
-        from mockserver.reports import render_report  # imported on first download: fpdf costs start-up time
+        from mockserver.reports import render_report, report_request  # imported on first download: fpdf is slow
 
-        report = await to_thread.run_sync(render_report, request)  # a month of PDF is CPU work: off the event loop
+        request = report_request(self.contract, aid, validation.accepted_params(self.contract, params))
+        report = await to_thread.run_sync(render_report, request, self.contract)  # CPU work: off the event loop
         return Response(
             report.body,
             media_type=report.media_type,

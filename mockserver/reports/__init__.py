@@ -1,15 +1,15 @@
 """Synthetic Insight reports: deterministic rows rendered as CSV or PDF.
 
-``render_report(ReportRequest(...))`` is the entry point for the HTTP layer;
+``render_report(report_request(contract, aid, params), contract)`` is the entry point for the HTTP layer;
 ``generate_rows`` gives the rows themselves. See ``data`` for how rows are
-derived and how filters widen an account's universe of stores/destinations.
+derived, and ``vocabulary`` for what the loaded contract lets a request say.
 """
 
 from mockserver.reports.csv import parse_csv, render_csv
 from mockserver.reports.data import (
     CHECKOUT,
     DATA_TYPES,
-    FILTER_KEYS,
+    FILTERABLE_COLUMNS,
     ORDERS,
     WALLETS,
     CheckoutTransaction,
@@ -18,22 +18,17 @@ from mockserver.reports.data import (
     WalletTransaction,
     account_profile,
     generate_rows,
-    generate_universe_rows,
+    generate_rows_between,
     matches,
 )
 from mockserver.reports.pdf import TABLE_ROW_LIMIT, render_pdf
-from mockserver.reports.render import (
-    CONTENT_TYPES,
-    RenderedReport,
-    ReportRequest,
-    render_report,
-)
+from mockserver.reports.render import RenderedReport, ReportRequest, render_report, report_request
+from mockserver.reports.vocabulary import Vocabulary, vocabulary_of
 
 __all__ = [
     "CHECKOUT",
-    "CONTENT_TYPES",
     "DATA_TYPES",
-    "FILTER_KEYS",
+    "FILTERABLE_COLUMNS",
     "ORDERS",
     "TABLE_ROW_LIMIT",
     "WALLETS",
@@ -42,13 +37,16 @@ __all__ = [
     "RenderedReport",
     "ReportRequest",
     "Row",
+    "Vocabulary",
     "WalletTransaction",
     "account_profile",
     "generate_rows",
-    "generate_universe_rows",
+    "generate_rows_between",
     "matches",
     "parse_csv",
     "render_csv",
     "render_pdf",
     "render_report",
+    "report_request",
+    "vocabulary_of",
 ]

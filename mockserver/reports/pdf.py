@@ -40,16 +40,16 @@ from mockserver.reports.data import (
     CHECKOUT,
     CHECKOUT_STATUSES,
     WALLET_OPERATION_TYPES,
-    WALLETS,
     CheckoutTransaction,
     Filters,
     Row,
     WalletTransaction,
     group_filters,
 )
+from mockserver.reports.vocabulary import PDF_LAYOUTS
 
 MEDIA_TYPE: Final = "application/pdf"
-PDF_DATA_TYPES: Final = (CHECKOUT, WALLETS)
+PDF_DATA_TYPES: Final = PDF_LAYOUTS
 
 #: Most rows listed in the PDF table; the summary covers all rows regardless.
 TABLE_ROW_LIMIT: Final = 1000
@@ -504,8 +504,12 @@ def render_pdf(
     language: str,
     schedule: str = "",
     filters: Filters = (),
+    zone: str = "UTC",
 ) -> bytes:
-    """The report as PDF bytes; only checkout and wallets reports exist as PDF."""
+    """The report as PDF bytes; only checkout and wallets reports exist as PDF.
+
+    ``zone`` names the offset the period's days are in (``UTC``, ``UTC+01:00``); row times are always UTC.
+    """
     i18n.check_language(language)
     if data_type not in PDF_DATA_TYPES:
         raise ValueError(f"PDF reports are only available for {PDF_DATA_TYPES}, not {data_type!r}")
@@ -557,7 +561,7 @@ def render_pdf(
     pdf.ln(2)
     environment = i18n.text(language, f"environment.{aid[:1]}") if aid[:1] in "PT" else ""
     _draw_info(pdf, i18n.text(language, "account"), f"{aid} ({environment})" if environment else aid)
-    _draw_info(pdf, i18n.text(language, "period"), f"{period} (UTC)")
+    _draw_info(pdf, i18n.text(language, "period"), f"{period} ({zone})")
     if schedule:
         _draw_info(pdf, i18n.text(language, "schedule"), i18n.schedule_label(schedule, language))
     _draw_info(pdf, i18n.text(language, "filters"), _filters_text(data_type, filters, language))
@@ -574,7 +578,8 @@ def render_pdf(
     if not rows:
         pdf.ln(4)
         pdf.set_font("Helvetica", size=10)
-        pdf.cell(0, 8, i18n.text(language, "empty"), new_x="LMARGIN", new_y="NEXT")
+        empty = "empty_filtered" if filters else "empty"  # tells a UI's empty state from a quiet period
+        pdf.cell(0, 8, i18n.text(language, empty), new_x="LMARGIN", new_y="NEXT")
     else:
         for section in sections:
             _draw_section(pdf, section)

@@ -7,18 +7,23 @@ import io
 import json
 import subprocess
 import sys
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import yaml
 from pypdf import PdfReader
 from starlette.testclient import TestClient
 
+from contracts import spec
 from contracts.model import Contract
-from mockserver.reports import CONTENT_TYPES, FILTER_KEYS
+from mockserver.app import create_app
+from mockserver.reports import account_profile, parse_csv, vocabulary_of
 from mockserver.reports.pdf import PDF_DATA_TYPES
 from mockserver.security import mint_token
+from mockserver.settings import Settings
 from tests.conftest import MONTHLY, ROOT
 
 PATH = "/v1/accounts/P12345678/insight/generate-report"
@@ -32,10 +37,12 @@ def report_url(client: TestClient, body: dict[str, Any]) -> str:
 
 
 def test_every_data_type_of_the_contract_has_a_report_with_the_contracts_content_types(contract: Contract) -> None:
-    assert set(CONTENT_TYPES) == set(contract.data_types)
+    vocabulary = vocabulary_of(contract)
+    assert set(vocabulary.data_types) == set(contract.data_types)
     for data_type, variant in contract.variants.items():
-        assert CONTENT_TYPES[data_type] == variant.allowed("contentType")
-        assert FILTER_KEYS[data_type] == set(variant.filter_keys)
+        assert vocabulary.content_types[data_type] == variant.allowed("contentType")
+        assert vocabulary.filter_keys[data_type] == variant.filter_keys
+        assert vocabulary.schedules[data_type] == variant.schedules
         assert (data_type in PDF_DATA_TYPES) == ("application/pdf" in variant.allowed("contentType"))
 
 
@@ -143,3 +150,202 @@ def test_the_offline_command_refuses_invalid_params_with_the_same_messages(tmp_p
     )
     assert result.returncode == 2
     assert "needs 'to' = 2026-12-01" in result.stderr
+
+
+# -- what the 200 accepts downloads, and says what it should ------------------------------------------------------
+
+BUSY_AID = "P79049437"
+OCTOBER_IN_OSLO = {"from": "2025-10-01T00:00:00+02:00", "to": "2025-11-01T00:00:00+01:00"}
+
+
+def download(client: TestClient, body: dict[str, Any], aid: str = "P12345678") -> httpx.Response:
+    response = client.post(PATH.replace("P12345678", aid), json=body, headers=AUTH)
+    assert response.status_code == 200, response.text
+    report = client.get(response.headers["x-mock-report-url"])
+    assert report.status_code == 200, report.text
+    return report
+
+
+def csv_rows(report: httpx.Response, data_type: str) -> list[Any]:
+    return parse_csv(report.content, data_type)
+
+
+def test_wallets_with_report_filters_downloads_the_unfiltered_report(client: TestClient) -> None:
+    # The wallets variant declares no reportFilters: an extra property the contract accepts and that means nothing.
+    wallets = {**MONTHLY, "dataType": "wallets/transactions", "from": "2025-11-01", "to": "2025-12-01"}
+    filtered = {**wallets, "reportFilters": [{"filter": "store_id", "value": "nettbutikk"}]}
+    for content_type in ("text/csv", "application/pdf"):
+        plain = download(client, {**wallets, "contentType": content_type})
+        assert download(client, {**filtered, "contentType": content_type}).content == plain.content
+
+
+def test_a_filter_value_the_account_does_not_have_gives_an_empty_report(client: TestClient) -> None:
+    body = {
+        **MONTHLY,
+        "from": "2025-11-01",
+        "to": "2025-12-01",
+        "reportFilters": [{"filter": "store_id", "value": "no-such-store"}],
+    }
+    csv = download(client, {**body, "contentType": "text/csv", "language": "en"})
+    assert csv.content.count(b"\r\n") == 1 and csv.content.startswith(b"Transaction ID,")
+    pdf = download(client, {**body, "contentType": "application/pdf", "language": "en"})
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "No rows: no transactions in this period match the filters." in text
+    orders = {
+        **body,
+        "dataType": "orders/orderoperations",
+        "schedule": "twice-a-month",
+        "to": "2025-11-16",
+        "reportFilters": [{"filter": "operation_payout_destination", "value": "NO000000000MVA"}],
+    }
+    assert download(client, orders).content.count(b"\r\n") == 1
+
+
+def test_a_date_time_window_covers_from_to_in_its_offset_not_the_utc_day(client: TestClient) -> None:
+    body = {**MONTHLY, "schedule": "daily", "from": "2025-11-01T00:00:00+01:00", "to": "2025-11-02T00:00:00+01:00"}
+    rows = csv_rows(download(client, body, BUSY_AID), "checkout/transactions")
+    since, until = datetime(2025, 10, 31, 23, tzinfo=UTC), datetime(2025, 11, 1, 23, tzinfo=UTC)
+    assert rows and all(since <= row.created_at < until for row in rows)
+    assert any(row.created_at.date() == date(2025, 10, 31) for row in rows)  # 23:xxZ on Oct 31 is Nov 1 in +01:00
+
+
+def test_a_month_across_the_oslo_daylight_saving_change_is_accepted_and_covered(client: TestClient) -> None:
+    body = {**MONTHLY, **OCTOBER_IN_OSLO}
+    rows = csv_rows(download(client, body), "checkout/transactions")
+    since, until = datetime(2025, 9, 30, 22, tzinfo=UTC), datetime(2025, 10, 31, 23, tzinfo=UTC)
+    assert rows and all(since <= row.created_at < until for row in rows)
+    pdf = download(client, {**body, "contentType": "application/pdf", "language": "en"})
+    assert "(UTC+02:00/+01:00)" in PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+
+
+def test_a_wrong_end_across_the_change_names_local_midnight(client: TestClient) -> None:
+    body = {**MONTHLY, "from": OCTOBER_IN_OSLO["from"], "to": "2025-10-31T00:00:00+01:00"}
+    response = client.post(PATH, json=body, headers=AUTH)
+    assert response.status_code == 400
+    assert "needs 'to' = 2025-11-01T00:00:00+01:00" in response.text
+    far_apart = {**MONTHLY, "from": "2025-11-01T00:00:00+01:00", "to": "2025-12-01T00:00:00-05:00"}
+    assert client.post(PATH, json=far_apart, headers=AUTH).json()["error"]["errors"][0]["code"] == "mixed-offsets"
+
+
+def test_a_future_window_has_no_rows_and_today_has_none_after_now(client: TestClient) -> None:
+    future = {**MONTHLY, "from": "2099-11-01", "to": "2099-12-01"}
+    assert download(client, future).content.count(b"\r\n") == 1
+    today = datetime.now(UTC).date()
+    body = {**MONTHLY, "schedule": "daily", "from": today.isoformat(), "to": (today + timedelta(days=1)).isoformat()}
+    before = datetime.now(UTC)
+    rows = csv_rows(download(client, body, BUSY_AID), "checkout/transactions")
+    assert all(row.created_at <= datetime.now(UTC) for row in rows)
+    assert all(row.created_at < before + timedelta(seconds=5) for row in rows)
+
+
+def contract_with_wallet_filters(folder: Path) -> Path:
+    """A contract in which wallets take store_id, card_id and terminal_id filters and accounts may start with X."""
+    document = spec.load_yaml((ROOT / "spec" / "insight.yaml").read_text(encoding="utf-8"))
+    schemas = document["components"]["schemas"]
+    wallets = schemas["InsightWalletsTransactionsReportParams"]["allOf"][0]["properties"]
+    keys = {"type": "string", "enum": ["store_id", "card_id", "terminal_id"]}
+    filter_items = {"type": "object", "properties": {"filter": keys, "value": {"type": "string"}}}
+    wallets["reportFilters"] = {"type": "array", "items": filter_items}
+    document["components"]["parameters"]["accountId"]["schema"]["pattern"] = "^[PTX][0-9]{8}$"
+    served = folder / "insight.yaml"
+    served.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    return served
+
+
+def test_report_filters_follow_the_contract_loaded_with_spec(tmp_path: Path) -> None:
+    served = contract_with_wallet_filters(tmp_path)
+    store = account_profile("X12345678").stores[0].store_id
+    body = {
+        **MONTHLY,
+        "dataType": "wallets/transactions",
+        "from": "2025-11-01",
+        "to": "2025-12-01",
+        "reportFilters": [{"filter": "store_id", "value": store}],
+    }
+    with TestClient(create_app(Settings(spec_path=served)), raise_server_exceptions=False) as other:
+        rows = csv_rows(download(other, body, "X12345678"), "wallets/transactions")
+        # terminal_id is a key the synthetic rows have no column for: no row has that value.
+        unknown_column = {**body, "reportFilters": [{"filter": "terminal_id", "value": "T1"}]}
+        assert download(other, unknown_column, "X12345678").content.count(b"\r\n") == 1
+    assert rows and all(row.store_id == store for row in rows)
+
+
+# -- the offline command ----------------------------------------------------------------------------------------
+
+
+def run_report(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mockserver.cli", "report", "--aid", "P12345678", *args],
+        capture_output=True, text=True, cwd=cwd, timeout=120,
+    )  # fmt: skip
+
+
+def test_the_offline_command_writes_wallets_with_report_filters(tmp_path: Path) -> None:
+    params = tmp_path / "params.json"
+    params.write_text(
+        json.dumps(
+            {
+                **MONTHLY,
+                "dataType": "wallets/transactions",
+                "from": "2025-11-01",
+                "to": "2025-12-01",
+                "reportFilters": [{"filter": "store_id", "value": "x"}],
+            }
+        )
+    )
+    result = run_report("--params", str(params), "-o", str(tmp_path / "w.csv"))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "w.csv").read_bytes().count(b"\r\n") > 1
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (None, "no params file at"),
+        ("{not json", "is not JSON: Expecting property name enclosed in double quotes at line 1, column 2"),
+        (b"\xff\xfe", "cannot read the params file"),
+    ],
+)
+def test_a_missing_or_malformed_params_file_is_one_line_and_exit_2(
+    tmp_path: Path, content: str | bytes | None, words: str
+) -> None:
+    params = tmp_path / "params.json"
+    if isinstance(content, bytes):
+        params.write_bytes(content)
+    elif content is not None:
+        params.write_text(content)
+    result = run_report("--params", str(params))
+    assert result.returncode == 2
+    assert words in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_an_output_suffix_that_contradicts_the_content_type_is_refused(tmp_path: Path) -> None:
+    params = tmp_path / "params.json"
+    params.write_text(json.dumps({**MONTHLY, "contentType": "text/csv"}))
+    result = run_report("--params", str(params), "-o", str(tmp_path / "r.pdf"))
+    assert result.returncode == 2
+    assert "contentType text/csv makes a .csv file" in result.stderr
+    assert not (tmp_path / "r.pdf").exists()
+
+
+def test_the_offline_command_reads_the_vocabulary_of_its_spec(tmp_path: Path) -> None:
+    served = contract_with_wallet_filters(tmp_path)
+    card = "9578"  # no card id is this short: the filter matches no row, where the default contract ignores it
+    params = tmp_path / "params.json"
+    params.write_text(
+        json.dumps(
+            {
+                **MONTHLY,
+                "dataType": "wallets/transactions",
+                "from": "2025-11-01",
+                "to": "2025-12-01",
+                "reportFilters": [{"filter": "card_id", "value": card}],
+            }
+        )
+    )
+    with_spec = run_report("--params", str(params), "--spec", str(served), "-o", str(tmp_path / "a.csv"))
+    without = run_report("--params", str(params), "-o", str(tmp_path / "b.csv"))
+    assert with_spec.returncode == without.returncode == 0, with_spec.stderr + without.stderr
+    assert (tmp_path / "a.csv").read_bytes().count(b"\r\n") == 1
+    assert (tmp_path / "b.csv").read_bytes().count(b"\r\n") > 1

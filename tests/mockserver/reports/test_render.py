@@ -6,13 +6,14 @@ import hashlib
 import os
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from contracts.model import default_contract
 from mockserver.reports import (
     CHECKOUT,
     ORDERS,
@@ -21,11 +22,22 @@ from mockserver.reports import (
     ReportRequest,
     generate_rows,
     parse_csv,
-    render_report,
 )
+from mockserver.reports import render_report as render_with
+
+CONTRACT = default_contract()
 
 ROOT = Path(__file__).resolve().parents[3]
 NOVEMBER = (date(2026, 11, 1), date(2026, 12, 1))
+
+
+def later() -> datetime:
+    """A clock after every window these tests render, so none is cut at *now*."""
+    return datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def render_report(request: ReportRequest) -> RenderedReport:
+    return render_with(request, CONTRACT, now=later)
 
 
 def request(**changes: object) -> ReportRequest:
@@ -88,6 +100,9 @@ def test_the_csv_report_holds_exactly_the_generated_rows(
         {"aid": "P123"},
         {"data_type": WALLETS, "filters": (("store_id", "x"),)},
         {"filters": (("operation_payout_destination", "x"),)},
+        {"filters": (("currency", "NOK"),)},
+        {"data_type": ORDERS, "filters": (("store_id", "x"),)},
+        {"data_type": ORDERS, "schedule": "monthly"},
         {"start": NOVEMBER[1], "end": NOVEMBER[0]},
     ],
 )
@@ -99,11 +114,12 @@ def test_requests_the_api_would_reject_raise_value_error(changes: dict[str, obje
 _DIGEST_SCRIPT = """
 import hashlib, sys
 from datetime import date
+from contracts.model import default_contract
 from mockserver.reports import ReportRequest, render_report
 for content_type in ("text/csv", "application/pdf"):
     report = render_report(ReportRequest(
-        "T12345678", "checkout/transactions", date(2026, 11, 2), date(2026, 11, 9), "no",
-        content_type, (("store_id", "bergen-99"), ("store_id", "nettbutikk")), "weekly"))
+        "T12345678", "checkout/transactions", date(2025, 11, 3), date(2025, 11, 10), "no",
+        content_type, (("store_id", "bergen-01"), ("store_id", "nettbutikk")), "weekly"), default_contract())
     print(hashlib.sha256(report.body).hexdigest())
 """
 
@@ -123,11 +139,11 @@ def test_reports_are_byte_identical_in_fresh_processes_with_other_hash_seeds() -
                 ReportRequest(
                     "T12345678",
                     CHECKOUT,
-                    date(2026, 11, 2),
-                    date(2026, 11, 9),
+                    date(2025, 11, 3),
+                    date(2025, 11, 10),
                     "no",
                     content_type,
-                    (("store_id", "bergen-99"), ("store_id", "nettbutikk")),
+                    (("store_id", "bergen-01"), ("store_id", "nettbutikk")),
                     "weekly",
                 )
             ).body
