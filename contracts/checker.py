@@ -147,10 +147,18 @@ def judge(contract: Contract, probe: Probe, answer: Answer) -> list[tuple[str, s
     return problems
 
 
-def curl_line(base_url: str, probe: Probe, user_token: str | None = None, origin: str | None = None) -> str:
-    """A shell line that sends the probe again (the user's token is read from $TOKEN, never printed)."""
+HIDDEN_TOKEN = "$RESIGNED_TOKEN"
+
+
+def curl_line(
+    base_url: str, probe: Probe, user_token: str | None = None, origin: str | None = None, *, hide: bool = False
+) -> str:
+    """A shell line that sends the probe again. The user's token is read from $TOKEN, never printed; so is a token
+    the checker signed with the server's own secret (``hide``): it would be a working credential in a CI log."""
     url = shlex.quote(base_url + default_contract().path.replace("{aid}", probe.aid))
     token = "$TOKEN" if probe.token is not None and probe.token == user_token else probe.token
+    if hide and probe.resigned and token is not None:
+        token = HIDDEN_TOKEN
     auth = "" if token is None else f' -H "Authorization: Bearer {token}"'
     media = "" if probe.content_type is None else f" -H {shlex.quote('Content-Type: ' + probe.content_type)}"
     cors = "" if origin is None else f" -H {shlex.quote('Origin: ' + origin)}"
@@ -208,7 +216,7 @@ def run_phase(
 
     def send(probe: Probe) -> Answer | None:
         result.sent[probe.case] = result.sent.get(probe.case, 0) + 1
-        curl = curl_line(base_url, probe, user_token, origin)
+        curl = curl_line(base_url, probe, user_token, origin, hide=plan.signed_with_secret)
         try:
             answer = transport(probe)
         except httpx.HTTPError as error:

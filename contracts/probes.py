@@ -110,6 +110,7 @@ class Plan:
     control: Probe | None  # the re-signed copy of the user's token; gates the probes marked ``resigned``
     probes: list[Probe] = field(default_factory=list)
     not_planned: list[str] = field(default_factory=list)  # what could not be probed, and why
+    signed_with_secret: bool = False  # the re-signed tokens carry the server's secret: never print them
 
 
 def refusal(contract: Contract, params: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -325,12 +326,14 @@ def plan(
     """Every probe of a run: the enumerated ones first, then ``examples`` random valid draws and invalid draws."""
     builder = _Builder(contract, token, aid, seed)
     control, auth, missing = tokens.auth_cases(token, aid, contract.required_scopes, now=now, secret=jwt_secret)
-    result = Plan(control=None)
+    result = Plan(control=None, signed_with_secret=jwt_secret is not None)
     if control is not None:
         first = next(iter(contract.variants.values()))
         schedule = first.schedules[0]
         body = builder.body(first, schedule, rules.valid_window(schedule, builder.day))
-        result.control = Probe(f"auth {control.name}", body, aid, control.token, "2xx", auth=control.name)
+        result.control = Probe(
+            f"auth {control.name}", body, aid, control.token, "2xx", auth=control.name, resigned=True, why=control.why
+        )
     if missing:
         result.not_planned.append(missing)
     enumerated: list[Probe | None] = []

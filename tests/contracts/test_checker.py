@@ -251,3 +251,18 @@ def test_junit_has_a_test_case_per_probed_case_and_a_failure_per_broken_one(tmp_
     assert cases["valid (3 requests)"] is None
     failure = cases["window-too-long (2 requests)"]
     assert failure is not None and failure.get("message") == "window-too-long: reason: refused for the wrong reason"
+
+
+def test_tokens_signed_with_the_servers_secret_never_appear_in_a_report() -> None:
+    token = mint_token(("write:insight",), secret=SECRET)
+    plan = probes.plan(CONTRACT, token, "P12345678", seed=3, examples=0, now=time.time(), jwt_secret=SECRET)
+    signed = [probe for probe in plan.probes if probe.resigned]
+    assert signed and plan.signed_with_secret
+
+    def always_200(probe: probes.Probe) -> Answer:  # a server that accepts everything fails every auth probe
+        return Answer(200, "application/json", json.dumps(probe.params).encode())
+
+    result = checker.run_phase("http://x/v1", plan, always_200, user_token=token)
+    curls = [failure.curl for failure in result.failures if failure.case.startswith("auth ")]
+    assert curls and all(probe.token not in curl for probe in signed for curl in curls)
+    assert any(checker.HIDDEN_TOKEN in curl for curl in curls) and all(token not in curl for curl in curls)
