@@ -302,13 +302,26 @@ def spec_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _document(path: str) -> dict[str, Any]:
+    """An OpenAPI document from a YAML/JSON file or a Markdown page with it in a fence; ValueError says why not."""
+    import yaml
+
+    try:
+        document = spec.load_yaml(spec.extract_openapi_text(Path(path).read_text(encoding="utf-8")))
+    except (OSError, ValueError, yaml.YAMLError) as error:
+        raise ValueError(f"cannot read {path}: {error}") from None
+    if not isinstance(document, dict) or not isinstance(document.get("paths"), dict):
+        raise ValueError(f"{path} is not an OpenAPI document (no paths)")
+    return document
+
+
 def diff_command(args: argparse.Namespace) -> int:
     from contracts import diff
 
     try:
-        old, new = (spec.load_yaml(spec.extract_openapi_text(Path(p).read_text(encoding="utf-8"))) for p in args.paths)
-    except (OSError, ValueError) as error:
-        print(f"insight-contracts: cannot read the documents: {error}", file=sys.stderr)
+        old, new = (_document(path) for path in args.paths)
+    except ValueError as error:
+        print(f"insight-contracts: {error}", file=sys.stderr)
         return 2
     changes = diff.breaking_changes(old, new)
     print(diff.render(changes))

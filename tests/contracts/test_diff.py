@@ -217,3 +217,13 @@ def test_each_break_comes_with_advice_a_spec_owner_can_act_on(name: str) -> None
     for change in diff.breaking_changes(UPSTREAM, edited(BREAKING[name][0])):
         assert diff.advice(change) != diff.advice(diff.Change("#", "clients", "unheard-of", ""))
         assert f"to ship it without breaking them: {diff.advice(change)}" in diff.render([change])
+
+
+def test_a_file_that_is_not_a_contract_is_a_usage_error(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("paths: [unclosed", encoding="utf-8")
+    not_openapi = tmp_path / "list.yaml"
+    not_openapi.write_text("- a\n- b\n", encoding="utf-8")
+    for path in (broken, not_openapi, tmp_path / "missing.yaml"):
+        result = run_diff(spec.UPSTREAM_PATH, path)
+        assert result.returncode == 2 and str(path) in result.stderr and "Traceback" not in result.stderr
