@@ -55,9 +55,13 @@ def python_tool(name: str) -> Path:
     return path
 
 
-def run(command: Sequence[str | Path], *, cwd: Path = ROOT, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+def run(
+    command: Sequence[str | Path], *, cwd: Path = ROOT, timeout: float = 180, env_path: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run a tool; ``env_path`` goes first on its PATH (for a tool that calls another one by name)."""
+    env = {**NODE_ENV, "PATH": f"{env_path}{os.pathsep}{NODE_ENV.get('PATH', '')}"} if env_path else NODE_ENV
     return subprocess.run(
-        [str(part) for part in command], capture_output=True, text=True, cwd=cwd, env=NODE_ENV, timeout=timeout
+        [str(part) for part in command], capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout
     )
 
 
