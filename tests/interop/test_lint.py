@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,3 +33,9 @@ def test_spectral_oas_finds_nothing(document: Path, generated: Path) -> None:
     )
     assert json.loads(output.read_text(encoding="utf-8")) == [], output.read_text(encoding="utf-8")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda path: path.name)
+def test_openapi_spec_validator_finds_nothing(document: Path) -> None:
+    result = run([sys.executable, "-m", "openapi_spec_validator", "--validation-errors", "all", document])
+    assert result.returncode == 0 and "OK" in result.stdout, result.stdout + result.stderr
