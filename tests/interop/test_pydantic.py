@@ -21,7 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 from contracts import spec
 from contracts.completions import PLAUSIBLE_BOUND_PATTERN
 from contracts.ecma import compile_pattern
-from contracts.strategies import SCHEMA_KINDS, invalid_report_params, report_params
+from contracts.strategies import INVALID_KINDS, SCHEMA_KINDS, invalid_report_params, report_params
 from tests.interop.tools import draws, python_tool, run
 
 EXPRESSED = (*SCHEMA_KINDS, "bound-syntax", "bound-not-midnight")
@@ -59,6 +59,12 @@ def refused(adapter: TypeAdapter[Any], body: dict[str, Any]) -> bool:
     except ValidationError:
         return True
     return False
+
+
+def test_every_invalid_kind_is_classified() -> None:
+    """A new kind in ``contracts.strategies`` needs a decision here: expressed, partly, or not."""
+    classified = (*EXPRESSED, *PARTLY, *NOT_EXPRESSED)
+    assert sorted(classified) == sorted(INVALID_KINDS)
 
 
 def test_every_valid_draw_is_accepted_and_dumps_back_to_itself(params: TypeAdapter[Any]) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from contracts import spec
-from contracts.strategies import SCHEMA_KINDS, WINDOW_KINDS, invalid_report_params, report_params
+from contracts.strategies import INVALID_KINDS, SCHEMA_KINDS, WINDOW_KINDS, invalid_report_params, report_params
 from tests.interop.tools import draws, node_tool, run
 
 # Every schema rule is a type: enums are literal unions, the discriminator picks one member, required is required.
@@ -91,6 +91,10 @@ def compiled(generated: Path) -> Compiled:
     if result.returncode not in (0, 2):  # 2: diagnostics were reported; anything else: tsc itself failed
         pytest.fail(f"tsc failed to run ({result.returncode}): {result.stdout}{result.stderr}")
     return Compiled(folder, files, result.stdout)
+
+
+def test_every_invalid_kind_is_classified() -> None:
+    assert sorted((*EXPRESSED, *NOT_EXPRESSED)) == sorted(INVALID_KINDS)
 
 
 def test_the_tools_are_the_pinned_ones() -> None:
