@@ -69,7 +69,13 @@ class Variant:
 
     @cached_property
     def defaults(self) -> dict[str, Any]:
-        return {name: prop["default"] for name, prop in self.properties.items() if "default" in prop}
+        """What the server fills in: ``x-default`` (optional in generated types), else a JSON Schema ``default``."""
+        return {
+            name: prop[key]
+            for name, prop in self.properties.items()
+            for key in ("default", spec.DEFAULT_EXTENSION)  # the extension wins when both are written
+            if key in prop
+        }
 
     @property
     def schedules(self) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ from typing import Any
 import jsonschema
 
 from contracts import rules
+from contracts.ecma import compile_pattern
 from contracts.model import Contract, Variant
 from contracts.rules import Violation
 
@@ -87,8 +88,29 @@ def validate_body(contract: Contract, body: Any) -> list[Violation]:
     if chosen.fast_validator.is_valid(body):
         problems: list[Violation] = []
     else:
-        problems = _root_causes([_describe(error, chosen) for error in chosen.validator.iter_errors(body)])
+        errors = [error for error in chosen.validator.iter_errors(body) if not _left_to_window_rules(error)]
+        problems = _root_causes([_describe(error, chosen) for error in errors])
     return problems + _window_problems(body, problems)
+
+
+_BOUND_SYNTAX = compile_pattern(rules.BOUND_PATTERN)
+
+
+def _left_to_window_rules(error: jsonschema.ValidationError) -> bool:
+    """A ``pattern`` error at ``/from`` or ``/to`` on a value the window rules judge themselves.
+
+    The contract's pattern admits only plausible dates (2000-2100, month 01-12, day 01-31) so that generators draw
+    them; the window rules check the same and more (real calendar days, the range, the offset), with messages naming
+    the rule and the right value. A value of the bounds' general syntax is left to them, so ``2026-13-01`` or
+    ``2150-01-01`` get ``bound-calendar`` or ``out-of-range``, never a bare pattern error.
+    """
+    path = _pointer(error.absolute_path)
+    return (
+        error.validator == "pattern"
+        and path in ("/from", "/to")
+        and isinstance(error.instance, str)
+        and _BOUND_SYNTAX.search(error.instance) is not None
+    )
 
 
 def _root_causes(problems: list[Violation]) -> list[Violation]:

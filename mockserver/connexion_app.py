@@ -8,7 +8,9 @@ is turned into the contract's Error object here.
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from typing import Any
 
 from connexion import AsyncApp
@@ -25,6 +27,7 @@ from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 
 from contracts import spec
+from contracts.document import allowed_methods, path_methods
 from contracts.model import Contract
 from mockserver import errors
 from mockserver.handlers import Handlers
@@ -56,17 +59,27 @@ def _from_status(status: int, message: str, headers: Any) -> ConnexionResponse:
     return _as_connexion(errors.error_response(kind(message, headers=dict(headers or {}), code=code)))
 
 
-def _from_http_exception(_request: ConnexionRequest, error: Exception) -> ConnexionResponse:
-    """Starlette's routing answers (404 no route, 405 wrong method)."""
+def _from_http_exception(
+    allow_table: list[tuple[re.Pattern[str], str]], request: ConnexionRequest, error: Exception
+) -> ConnexionResponse:
+    """Starlette's routing answers (404 no route, 405 wrong method).
+
+    Connexion adds one Starlette route per operation, so Starlette's 405 lists only the methods of the first route
+    the path matched (GET, HEAD on ``/_mock/requests``, without DELETE): ``Allow`` is taken from the documents.
+    """
     assert isinstance(error, HTTPException)
+    headers = {key: value for key, value in (error.headers or {}).items() if key.lower() != "allow"}
     allowed = {key.lower(): value for key, value in (error.headers or {}).items()}.get("allow")
+    if error.status_code == 405:
+        allowed = allowed_methods(allow_table, request.url.path) or allowed
+        headers = {**headers, "Allow": allowed} if allowed else headers
     if error.status_code == 404:
         message = "no such route"
     elif error.status_code == 405 and allowed:
         message = f"method not allowed on this route; allowed: {allowed}"
     else:
         message = str(error.detail)
-    return _from_status(error.status_code, message, error.headers)
+    return _from_status(error.status_code, message, headers)
 
 
 def _from_problem(_request: ConnexionRequest, error: Exception) -> ConnexionResponse:
@@ -96,9 +109,11 @@ def build_connexion_app(document: spec.Json, contract: Contract, handlers: Handl
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path="/ui"),
     )
     app.add_api(document, base_path=contract.base_path)
-    app.add_api(spec.load_yaml(spec.ADMIN_PATH.read_text(encoding="utf-8")), base_path=ADMIN_BASE)
+    admin = spec.load_yaml(spec.ADMIN_PATH.read_text(encoding="utf-8"))
+    app.add_api(admin, base_path=ADMIN_BASE)
+    allow_table = path_methods(admin, ADMIN_BASE) + path_methods(document, contract.base_path)
     app.add_error_handler(errors.ApiError, _from_api_error)
-    app.add_error_handler(HTTPException, _from_http_exception)
+    app.add_error_handler(HTTPException, functools.partial(_from_http_exception, allow_table))
     app.add_error_handler(ProblemException, _from_problem)
     app.add_error_handler(Exception, _from_unexpected)
     return app
