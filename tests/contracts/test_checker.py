@@ -37,7 +37,9 @@ LONG = probes.Probe(
 
 
 def error(message: str, *entries: dict[str, str]) -> bytes:
-    return json.dumps({"error": {"code": "X", "message": message, "errors": list(entries)}}).encode()
+    """An Error body; each entry gets the code and message the contract requires unless given."""
+    listed = [{"code": "rule", "message": "a problem", **entry} for entry in entries]
+    return json.dumps({"error": {"code": "X", "message": message, "errors": listed}}).encode()
 
 
 def judged(probe: probes.Probe, status: int, body: bytes) -> list[str]:
@@ -53,7 +55,9 @@ def test_a_refusal_pointing_at_the_broken_field_and_naming_the_right_value_keeps
     "location", ["/to", "to", "body.to", "$.to", "#/to"], ids=["pointer", "name", "dotted", "jsonpath", "fragment"]
 )
 def test_the_field_may_be_named_in_any_common_spelling(location: str) -> None:
-    assert judged(LONG, 400, error("bad window: 2026-12-01", {"field": location})) == []
+    assert judged(LONG, 400, error("bad window: 2026-12-01", {"path": location})) == []
+    # Other APIs name the place under another key; the reason judgement reads those too.
+    assert judgements.reason_problem(("/to",), 400, error("bad", {"field": location})) is None
 
 
 def test_a_message_that_quotes_the_field_is_reason_enough_without_errors() -> None:
