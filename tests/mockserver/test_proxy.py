@@ -266,6 +266,7 @@ def test_the_journal_is_newest_first_and_never_holds_a_token(proxy: str) -> None
     post(proxy, VALID)
     newest, older = journal(proxy)[:2]
     assert newest["violations"] == [] and older["violations"][0]["code"] == "window-end"
+    assert json.loads(newest["body"]) == VALID and json.loads(older["body"]) == WRONG_WINDOW  # what the app sent
     assert older["query"] == "access_token=(redacted)" and older["authorization"] == "bearer (redacted)"
     assert (
         TOKEN not in httpx.get(proxy + "/_proxy/requests").text

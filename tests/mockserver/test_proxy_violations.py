@@ -11,7 +11,7 @@ import pytest
 
 from contracts.model import Contract
 from mockserver.errors import InvalidBody, InvalidPeriod, Unauthorized, UnsupportedMediaType
-from mockserver.proxy.app import end_to_end, operation_pattern, parse_upstream, target_url, with_violations
+from mockserver.proxy.app import end_to_end, parse_upstream, target_url, with_violations
 from mockserver.proxy.violations import (
     ERROR,
     MAX_HEADER_CHARS,
@@ -296,11 +296,3 @@ def test_the_violations_header_is_exposed_to_scripts_only_when_the_upstream_spea
     exposed = dict(with_violations(cors, "[]"))[b"access-control-expose-headers"]
     assert exposed == b"X-Mock-Report-Url, sl-violations"
     assert with_violations(cors, None) == cors
-
-
-def test_the_operation_pattern_is_the_contracts_path_with_the_account_as_a_group(contract: Contract) -> None:
-    pattern = operation_pattern(contract)
-    match = pattern.match("/v1/accounts/P12345678/insight/generate-report")
-    assert match is not None and match.group("aid") == "P12345678"
-    assert pattern.match("/v1/accounts//insight/generate-report") is not None  # reported as a bad aid, not skipped
-    assert pattern.match("/v1/accounts/P1/insight/generate-report/x") is None
