@@ -73,7 +73,9 @@ def test_the_prefer_header_is_parsed_once_per_request(
 
 def test_the_journal_shows_the_body_that_was_sent(client: TestClient, auth_headers: dict[str, str]) -> None:
     client.delete("/_mock/requests")
-    client.post(PATH, json={**MONTHLY, "note": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"}, headers=auth_headers)
+    client.post(
+        PATH, json={**MONTHLY, "note": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"}, headers=auth_headers
+    )
     (entry,) = client.get("/_mock/requests").json()["requests"]
     assert json.loads(entry["body"]) == {**MONTHLY, "note": "(redacted)"}
     assert entry["status"] == 200 and entry["authorization"] == "bearer (redacted)"
