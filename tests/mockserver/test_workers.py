@@ -1,4 +1,4 @@
-"""`serve --workers N`: the journal and --fail-rate behave as with one worker (one SQLite file shared by the workers)."""
+"""`serve --workers N`: the journal and --fail-rate behave as with one worker (one SQLite file they share)."""
 
 from __future__ import annotations
 
