@@ -34,18 +34,12 @@ from mockserver.proxy.app import create_proxy_app
 from mockserver.proxy.cli import register
 from mockserver.proxy.violations import HEADER, decode_header
 from mockserver.security import mint_token
-from tests.conftest import ROOT, free_port
+from tests.conftest import MONTHLY, ROOT, free_port
 
 pytestmark = pytest.mark.live
 
 PATH = "/v1/accounts/P12345678/insight/generate-report"
-VALID = {
-    "dataType": "checkout/transactions",
-    "schedule": "monthly",
-    "language": "en",
-    "from": "2026-11-01",
-    "to": "2026-12-01",
-}
+VALID = MONTHLY
 ORDERS_MONTHLY = {**VALID, "dataType": "orders/orderoperations"}
 WRONG_WINDOW = {**VALID, "to": "2026-11-30"}
 TOKEN = mint_token(("write:insight",))
@@ -145,7 +139,7 @@ class WrongUpstream:
             problem = {"type": "about:blank", "title": "Bad Request", "status": 400, "detail": "the window is wrong"}
             return JSONResponse(problem, status_code=400, media_type="application/problem+json")
         if behave == "bad-echo":
-            return JSONResponse({**echo, "language": "no"})
+            return JSONResponse({**echo, "language": "en" if echo.get("language") == "no" else "no"})
         if behave == "huge":
             return JSONResponse({**echo, "padding": "x" * 200_000})
         if behave == "gzip":
