@@ -4,12 +4,14 @@ Connexion's Resolver found for the operationId answers it."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from starlette.responses import Response
 from starlette.testclient import TestClient
 
+from contracts import spec
 from contracts.model import Contract
 from mockserver import controls
 from mockserver.app import create_app
@@ -79,3 +81,23 @@ def test_the_journal_shows_the_body_that_was_sent(client: TestClient, auth_heade
     (entry,) = client.get("/_mock/requests").json()["requests"]
     assert json.loads(entry["body"]) == {**MONTHLY, "note": "(redacted)"}
     assert entry["status"] == 200 and entry["authorization"] == "bearer (redacted)"
+
+
+def test_the_app_serves_the_contract_it_was_given_not_the_checked_in_one(
+    tmp_path: Path, auth_headers: dict[str, str]
+) -> None:
+    """`serve --spec PATH`: routing, the gate's checks and the journal's API prefix all follow the loaded file."""
+    document = spec.load_yaml(spec.SERVED_PATH.read_text(encoding="utf-8"))
+    document["servers"] = [{"url": "https://insight.example.test/v2"}]
+    orders = document["components"]["schemas"]["InsightOrdersOrderOperationsReportParams"]
+    orders["allOf"][0]["properties"]["schedule"]["enum"].append("monthly")
+    path = tmp_path / "insight.yaml"
+    path.write_text(spec.dump_yaml(document), encoding="utf-8")
+    orders_monthly = {**MONTHLY, "dataType": "orders/orderoperations"}
+    with TestClient(create_app(Settings(spec_path=path))) as client:
+        served = client.post(PATH.replace("/v1/", "/v2/"), json=orders_monthly, headers=auth_headers)
+        old_prefix = client.post(PATH, json=MONTHLY, headers=auth_headers)
+        journal = client.get("/_mock/requests").json()["requests"]
+    assert served.status_code == 200 and served.json()["schedule"] == "monthly"
+    assert old_prefix.status_code == 404
+    assert [entry["path"] for entry in journal] == [PATH.replace("/v1/", "/v2/")]
