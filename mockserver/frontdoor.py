@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,6 +31,15 @@ from mockserver.journal import (
 )
 
 REPORT_URL_HEADER = "x-mock-report-url"
+REPORT_URL_NAME = REPORT_URL_HEADER.encode("latin-1")
+
+
+def header_value(raw: Iterable[tuple[bytes, bytes]], name: bytes) -> str | None:
+    """One header of an ASGI response start, by its lower-case name (a loop: cheaper than building a Headers)."""
+    for key, value in raw:
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None
 
 
 def listed_entry(entry: Entry) -> dict[str, Any]:
@@ -104,7 +114,7 @@ class FrontDoor:
             nonlocal status, report_url
             if message["type"] == "http.response.start":
                 status = int(message["status"])
-                report_url = Headers(raw=message.get("headers", [])).get(REPORT_URL_HEADER)
+                report_url = header_value(message.get("headers", ()), REPORT_URL_NAME)
             elif message["type"] == "http.response.body" and status >= 400:
                 error_body.extend(message.get("body", b"")[: MAX_BODY - len(error_body)])
             await send(message)

@@ -36,6 +36,7 @@ _JWT = re.compile(r"eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*")
 REDACTED = "(redacted)"
 
 Entry = dict[str, Any]
+_ENCODER = json.JSONEncoder(separators=(",", ":"))  # built once: json.dumps with options builds one per call
 
 
 def redact_query(query: str) -> str:
@@ -108,7 +109,7 @@ class Journal:
         self._pending: list[tuple[str]] = []
 
     def record(self, entry: Entry) -> None:
-        text = json.dumps(entry, separators=(",", ":"))
+        text = _ENCODER.encode(entry)
         with self._lock:
             self._pending.append((text,))
             first, full = len(self._pending) == 1, len(self._pending) >= FLUSH_AT
