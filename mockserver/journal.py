@@ -1,11 +1,11 @@
 """The request journal of the mock and of the proxy: the last N exchanges, shared by every worker process.
 
-Entries live in an embedded SQLite database. One worker keeps it in memory; with ``--workers N`` the serving parent
-creates a file in a temporary directory and every worker opens it (write-ahead log, so readers never wait for the
-writer), so ``GET`` lists what all the workers answered and ``DELETE`` clears it for all. Durability is not wanted
-(``synchronous=OFF``): it is a debugging aid that dies with the server, and a write stays a few microseconds.
+One worker keeps its entries in memory. With ``--workers N`` the serving parent creates an SQLite database in a
+temporary directory and every worker opens it (write-ahead log, so readers never wait for the writer), so ``GET``
+lists what all the workers answered and ``DELETE`` clears it for all. Durability is not wanted (``synchronous=OFF``):
+it is a debugging aid that dies with the server.
 
-Each entry is a JSON object recorded on the hot path with raw values; the caller's ``render`` formats it when the
+Each entry is a JSON-able object recorded on the hot path with raw values; the caller's ``render`` formats it when the
 journal is listed. Every text a client controls is cut to a bound here, so one request cannot make an entry large,
 and credentials are never stored: not the Authorization header, not tokens in the query or in the body.
 """
@@ -17,6 +17,7 @@ import json
 import re
 import sqlite3
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -83,12 +84,13 @@ def _as_is(entry: Entry) -> Entry:
 
 
 class Journal:
-    """The last ``capacity`` entries, newest first when listed; shared through ``path`` when one is given.
+    """The last ``capacity`` entries, newest first when listed; shared through the SQLite file ``path`` when given.
 
-    A write only appends to a buffer; the buffer goes to the database in one transaction when it holds
-    ``FLUSH_AT`` entries, ``FLUSH_AFTER`` seconds after its first entry, or before this process reads or clears the
-    journal. So a request pays for its JSON and a share of one insert (a few microseconds, file or memory), and
-    another worker sees an entry at most ``FLUSH_AFTER`` seconds late.
+    Without a path (one process) the entries are kept as they are, in a ring buffer: a write is an append. With a
+    path a write appends to a buffer that goes to the database in one transaction when it holds ``FLUSH_AT``
+    entries, ``FLUSH_AFTER`` seconds after its first entry, or before this process reads or clears the journal: a
+    request pays for its JSON and a share of one insert, and another worker sees an entry at most ``FLUSH_AFTER``
+    seconds late.
     """
 
     def __init__(self, capacity: int, path: Path | None = None, render: Callable[[Entry], Entry] = _as_is) -> None:
@@ -96,19 +98,21 @@ class Journal:
             raise ValueError("the journal size must be between 1 and 100000")
         self.capacity = capacity
         self.render = render
+        self._memory: deque[Entry] | None = deque(maxlen=capacity) if path is None else None
         # One connection per process, used from the event loop's thread (and a test client's): guarded by a lock.
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(
-            str(path) if path else ":memory:", isolation_level=None, check_same_thread=False, timeout=5
-        )
-        with self._lock:
-            if path:
-                self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=OFF")
-            self._db.execute("CREATE TABLE IF NOT EXISTS journal (id INTEGER PRIMARY KEY, entry TEXT NOT NULL)")
         self._pending: list[tuple[str]] = []
+        self._db: sqlite3.Connection | None = None
+        if path is not None:
+            self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=5)
+            self._db.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
+            self._db.execute("PRAGMA synchronous=OFF")  # a debugging aid that dies with the server: no fsync
+            self._db.execute("CREATE TABLE IF NOT EXISTS journal (id INTEGER PRIMARY KEY, entry TEXT NOT NULL)")
 
     def record(self, entry: Entry) -> None:
+        if self._memory is not None:
+            self._memory.append(entry)
+            return
         text = _ENCODER.encode(entry)
         with self._lock:
             self._pending.append((text,))
@@ -122,35 +126,50 @@ class Journal:
                 self.flush()
 
     def flush(self) -> None:
+        """Write the buffered entries to the shared database (nothing to do for an in-memory journal)."""
         with self._lock:
-            if not self._pending:
+            if self._db is None or not self._pending:
                 return
             rows, self._pending = self._pending, []
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 self._db.executemany("INSERT INTO journal (entry) VALUES (?)", rows)
-                self._db.execute("DELETE FROM journal WHERE id <= (SELECT max(id) FROM journal) - ?", (self.capacity,))
+                self._db.execute(
+                    "DELETE FROM journal WHERE id <= (SELECT max(id) FROM journal) - ?", (self.capacity,)
+                )
             finally:
                 self._db.execute("COMMIT")
 
     def entries(self) -> list[Entry]:
         """The kept entries as recorded, newest first."""
+        if self._memory is not None:
+            return list(reversed(self._memory))
         self.flush()
         with self._lock:
+            assert self._db is not None
             rows = self._db.execute("SELECT entry FROM journal ORDER BY id DESC LIMIT ?", (self.capacity,)).fetchall()
         return [json.loads(text) for (text,) in rows]
 
     def clear(self) -> int:
+        """Empty the journal (for every process sharing it); how many entries it held."""
+        if self._memory is not None:
+            removed = len(self._memory)
+            self._memory.clear()
+            return removed
         self.flush()
         with self._lock:
+            assert self._db is not None
             return int(self._db.execute("DELETE FROM journal").rowcount)
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries())
 
     def __len__(self) -> int:
+        if self._memory is not None:
+            return len(self._memory)
         self.flush()
         with self._lock:
+            assert self._db is not None
             (count,) = self._db.execute("SELECT count(*) FROM journal").fetchone()
         return int(count)
 
@@ -161,4 +180,5 @@ class Journal:
     def close(self) -> None:
         self.flush()
         with self._lock:
-            self._db.close()
+            if self._db is not None:
+                self._db.close()

@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from mockserver.frontdoor import listed_entry
 from mockserver.journal import (
     MAX_BODY,
@@ -50,8 +52,9 @@ def test_the_journal_keeps_only_the_last_n_requests_newest_first() -> None:
     assert [item["outcome"] for item in listed["requests"]] == ["failed", "rejected", "rejected"]
 
 
-def test_the_table_stays_bounded_however_many_requests_come() -> None:
-    journal = Journal(capacity=5)
+@pytest.mark.parametrize("shared", [False, True], ids=["in memory", "in a shared file"])
+def test_the_journal_stays_bounded_however_many_requests_come(tmp_path: Path, shared: bool) -> None:
+    journal = Journal(capacity=5, path=tmp_path / "journal.sqlite3" if shared else None)
     for status in range(1000):
         journal.record(entry(status))
     assert len(journal) == 5 and [item["status"] for item in journal.entries()] == [999, 998, 997, 996, 995]
