@@ -13,6 +13,7 @@ for the operation, and the busy-account monthly CSV/PDF figures (benchmarks/benc
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -96,7 +97,8 @@ def start(server: Server, port: int) -> tuple[subprocess.Popen[bytes], float, st
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
-    os.killpg(process.pid, 15)
+    with contextlib.suppress(ProcessLookupError):  # it may have exited by itself
+        os.killpg(process.pid, 15)
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
