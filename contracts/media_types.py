@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class MediaType:
     essence: str  # type/subtype, lower case ("" when the header is missing)
-    parameters: dict[str, str] = field(default_factory=dict)  # names lower case, values unquoted
+    parameters: tuple[tuple[str, str], ...] = ()  # in order, repeats kept; names lower case, values unquoted
 
-    @property
-    def charset(self) -> str | None:
-        return self.parameters.get("charset")
+    def values(self, name: str) -> tuple[str, ...]:
+        """Every value of a parameter: a header may repeat one (``charset=utf-8; charset=latin1``)."""
+        return tuple(value for key, value in self.parameters if key == name)
 
 
 def parse_media_type(header: str | None) -> MediaType:
-    """``application/json; charset="UTF-8"`` -> ``MediaType("application/json", {"charset": "UTF-8"})``."""
+    """``application/json; charset="UTF-8"`` -> ``MediaType("application/json", (("charset", "UTF-8"),))``."""
     essence, *rest = (header or "").split(";")
-    parameters: dict[str, str] = {}
+    parameters = []
     for parameter in rest:
         name, _, value = parameter.partition("=")
         if name.strip():
-            parameters.setdefault(name.strip().lower(), value.strip().strip('"'))
-    return MediaType(essence.strip().lower(), parameters)
+            parameters.append((name.strip().lower(), value.strip().strip('"')))
+    return MediaType(essence.strip().lower(), tuple(parameters))

@@ -31,8 +31,9 @@ def check_media_type(content_type: str | None) -> None:
     if media_type.essence != JSON_MEDIA_TYPE:
         shown = content_type.split(";")[0].strip()
         raise UnsupportedMediaType(f"Content-Type {shown!r} is not supported; send '{JSON_MEDIA_TYPE}'")
-    if media_type.charset is not None and media_type.charset.lower() not in ("utf-8", "utf8"):
-        raise UnsupportedMediaType(f"charset {media_type.charset!r} is not supported; JSON bodies are UTF-8")
+    for charset in media_type.values("charset"):  # each of them: one non-UTF-8 charset is enough to misread
+        if charset.lower() not in ("utf-8", "utf8"):
+            raise UnsupportedMediaType(f"charset {charset!r} is not supported; JSON bodies are UTF-8")
 
 
 def check_declared_length(content_length: str | None, limit: int) -> None:

@@ -11,12 +11,12 @@ from contracts.media_types import MediaType, parse_media_type
     ("header", "expected"),
     [
         ("application/json", MediaType("application/json")),
-        ('Application/JSON ; Charset="UTF-8"', MediaType("application/json", {"charset": "UTF-8"})),
+        ('Application/JSON ; Charset="UTF-8"', MediaType("application/json", (("charset", "UTF-8"),))),
         (
             "application/problem+json;charset=utf-8;q=1",
-            MediaType("application/problem+json", {"charset": "utf-8", "q": "1"}),
+            MediaType("application/problem+json", (("charset", "utf-8"), ("q", "1"))),
         ),
-        ("text/csv; charset=a; charset=b", MediaType("text/csv", {"charset": "a"})),  # the first one counts
+        ("text/csv; charset=a; charset=b", MediaType("text/csv", (("charset", "a"), ("charset", "b")))),
         ("", MediaType("")),
         (None, MediaType("")),
         (";;", MediaType("")),

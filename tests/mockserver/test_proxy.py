@@ -34,7 +34,7 @@ from mockserver.proxy.app import create_proxy_app
 from mockserver.proxy.cli import register
 from mockserver.proxy.violations import HEADER, decode_header
 from mockserver.security import mint_token
-from tests.conftest import MONTHLY, ROOT, free_port
+from tests.conftest import MONTHLY, ROOT, free_port, wait_until_serving
 
 pytestmark = pytest.mark.live
 
@@ -481,13 +481,7 @@ def test_the_proxy_command_serves_the_proxy(mock_origin: str) -> None:
     )
     origin = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(origin + "/_proxy/requests", timeout=1).status_code == 200:
-                    break
-            assert time.monotonic() < deadline and process.poll() is None, "the proxy did not start"
-            time.sleep(0.05)
+        wait_until_serving(origin + "/_proxy/requests", process, 20.0)
         response = post(origin, ORDERS_MONTHLY)
         assert response.status_code == 400 and violations(response)[0]["code"] == "enum"
     finally:
