@@ -1,8 +1,9 @@
 """Build the mock: Connexion serves the contract; around it only what must see every answer.
 
-    [CORS] -> FrontDoor (latency, journal) -> Connexion AsyncApp
-        ServerError -> Exception -> Swagger UI -> NoSlashRedirect -> Routing (from the contract)
-        -> ContractGate (report operation: checks, then the handler resolved from its operationId) -> ... -> admin API
+    [CORS] -> FrontDoor (Prefer parsed once, latency, journal) -> Connexion AsyncApp:
+        ServerError -> Exception -> NoSlashRedirect -> Routing (from the contract)
+        -> ContractGate (report operation: checks, then the handler resolved from its operationId)
+        -> Swagger UI -> Lifespan -> Context -> Connexion's own handlers (admin API), 404, 405
 
 ``mockserver.connexion_app`` builds the Connexion part; ``mockserver.gate`` is the routed middleware that checks the
 report operation and dispatches it to its handler (``mockserver.handlers``).
