@@ -35,17 +35,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from contracts import validation
 from contracts.model import Contract
 from contracts.rules import Violation
-from mockserver import controls, failures, intake
-from mockserver.errors import (
-    FORCED,
-    ApiError,
-    InternalError,
-    InvalidBody,
-    InvalidParameter,
-    InvalidPeriod,
-    error_response,
-)
-from mockserver.security import Principal, TokenPolicy, authorize
+from mockserver import controls, errors, failures, intake, security
+from mockserver.errors import ApiError, InternalError, InvalidBody, InvalidParameter, InvalidPeriod
+from mockserver.security import Principal, TokenPolicy
 from mockserver.settings import Settings
 
 logger = logging.getLogger("insight_mock")
@@ -108,20 +100,20 @@ class ReportOperation:
         except intake.ClientDisconnected:
             return
         except ApiError as error:
-            response = error_response(error)
+            response = errors.error_response(error)
         except Exception:
             logger.exception("unexpected error answering %s %s", scope["method"], scope["path"])
-            response = error_response(InternalError("the mock failed unexpectedly; see its log"))
+            response = errors.error_response(InternalError("the mock failed unexpectedly; see its log"))
         await response(scope, receive, send)
 
     async def _answer(self, scope: Scope, receive: Receive) -> Response:
         headers = Headers(scope=scope)
         preferences = controls.preferences_of(scope, headers, self.contract.declared_statuses)
-        forced = FORCED.get(preferences.code or 200)
+        forced = errors.FORCED.get(preferences.code or 200)
         if forced is not None and preferences.skip_validation:
             raise forced()
         aid = scope["path_params"]["aid"]
-        principal = authorize(headers.get("authorization"), aid, self.policy)
+        principal = security.authorize(headers.get("authorization"), aid, self.policy)
         intake.check_media_type(headers.get("content-type"))
         check_account(self.contract, aid)
         intake.check_declared_length(headers.get("content-length"), self.settings.max_body_bytes)

@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 
 from contracts import spec
 from contracts.model import Contract
-from mockserver import controls
+from mockserver import controls, gate, security
 from mockserver.app import create_app
 from mockserver.gate import AcceptedRequest
 from mockserver.settings import Settings
@@ -101,3 +101,15 @@ def test_the_app_serves_the_contract_it_was_given_not_the_checked_in_one(
     assert served.status_code == 200 and served.json()["schedule"] == "monthly"
     assert old_prefix.status_code == 404
     assert [entry["path"] for entry in journal] == [PATH.replace("/v1/", "/v2/")]
+
+
+def test_the_checks_are_looked_up_at_request_time_so_a_test_can_replace_one(
+    client: TestClient, auth_headers: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the checker's mutants rely on: a check replaced on its module changes the app that is already built."""
+    malformed = PATH.replace(VALID_AID, "X12345678")
+    assert client.post(malformed, json=MONTHLY, headers=auth_headers).status_code == 400
+    monkeypatch.setattr(gate, "check_account", lambda contract, aid: None)
+    assert client.post(malformed, json=MONTHLY, headers=auth_headers).status_code == 200
+    monkeypatch.setattr(security, "authorize", lambda header, aid, policy: security.ANONYMOUS)
+    assert client.post(PATH, json=MONTHLY).status_code == 200
