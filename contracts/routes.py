@@ -37,12 +37,23 @@ class OperationRoute:
         return {self.names[name]: value for name, value in found.groupdict().items()}
 
 
+def whole_path(regex: re.Pattern[str]) -> re.Pattern[str]:
+    """A Starlette path regex that matches the whole path and nothing but it.
+
+    Starlette ends its regexes with ``$``, which also matches before a final line break, and its mounts use ``.``,
+    which stops at one: ``/v1/.../generate-report%0A`` would be the operation and ``/v1/accounts/P1%0A/...`` no route.
+    A decoded path may hold any character; here ``\\Z`` ends it and ``.`` takes line breaks too.
+    """
+    pattern = regex.pattern.removesuffix("$") + r"\Z" if regex.pattern.endswith("$") else regex.pattern
+    return re.compile(pattern, regex.flags | re.DOTALL)
+
+
 def route(method: str, template: str, operation_id: str) -> OperationRoute:
     # Starlette's templates allow only identifiers as names (Connexion rewrites the others the same way).
     names = {re.sub(r"\W", "_", name): name for name in _PARAMETER.findall(template)}
     starlette_template = _PARAMETER.sub(lambda found: "{" + re.sub(r"\W", "_", found.group(1)) + "}", template)
     regex, _, _ = compile_path(starlette_template)
-    return OperationRoute(method.upper(), template, operation_id, regex, names)
+    return OperationRoute(method.upper(), template, operation_id, whole_path(regex), names)
 
 
 def routes_of(document: dict[str, Any], base_path: str) -> tuple[OperationRoute, ...]:

@@ -13,7 +13,6 @@ raises is turned into the contract's Error object here.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
@@ -30,11 +29,12 @@ from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
-from starlette.routing import Mount
+from starlette.routing import Mount, Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contracts import spec
 from contracts.model import Contract
+from contracts.routes import whole_path
 from mockserver import errors
 from mockserver.gate import ContractGate
 from mockserver.report_links import ADMIN_BASE
@@ -91,18 +91,22 @@ def _from_unexpected(_request: ConnexionRequest, error: Exception) -> ConnexionR
 
 
 class ContractRouting(RoutingMiddleware):  # type: ignore[misc]  # connexion ships no type hints
-    """Connexion's routing, except that an API's mount also takes paths with a line break in them.
+    """Connexion's routing, with each route matching the whole decoded path (``contracts.routes.whole_path``).
 
-    Starlette mounts an API at ``^/v1/(?P<path>.*)$``, whose ``.`` stops at a line break, so ``/v1/accounts/P1%0A/...``
-    would be "no such route" while the operation's own template (``{aid}`` is ``[^/]+``) matches it: the request is
-    the report operation with a malformed account id, and gets that 400.
+    As Starlette compiles them, ``/v1/accounts/P1%0A/insight/generate-report`` is "no route" (a mount's ``.`` stops
+    at the line break) while ``/v1/.../generate-report%0A`` is the operation (``$`` matches before a final line
+    break). Here the first is the report operation with a malformed account id (its 400) and the second no route.
     """
 
     def add_api(self, specification: Any, base_path: str | None = None, arguments: Any = None, **kwargs: Any) -> None:
         super().add_api(specification, base_path=base_path, arguments=arguments, **kwargs)
-        for route in self.router.routes:
-            if isinstance(route, Mount) and not route.path_regex.flags & re.DOTALL:
-                route.path_regex = re.compile(route.path_regex.pattern, re.DOTALL)
+        routers: list[Any] = [self.router]
+        while routers:
+            for route in routers.pop().routes:
+                if isinstance(route, Mount | Route):
+                    route.path_regex = whole_path(route.path_regex)
+                if isinstance(route, Mount) and isinstance(route.app, Router):
+                    routers.append(route.app)
 
 
 class NoSlashRedirect:

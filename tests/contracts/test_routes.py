@@ -20,6 +20,8 @@ def test_the_report_route_is_the_contracts_template_under_its_base_path(contract
     assert report.match("/v1/accounts/P1/insight/generate-report/x") is None
     assert report.match("/v1/accounts//insight/generate-report") is None  # an empty segment names no account
     assert report.match("/accounts/P1/insight/generate-report") is None
+    assert report.match("/v1/accounts/P1\n/insight/generate-report") == {"aid": "P1\n"}  # a malformed id: its 400
+    assert report.match("/v1/accounts/P1/insight/generate-report\n") is None  # the whole path, not a prefix
 
 
 def test_parameter_names_that_are_not_identifiers_keep_their_contract_name() -> None:
@@ -38,6 +40,8 @@ def test_every_operation_of_a_contract_gets_a_route(contract: Contract) -> None:
         "/v1/accounts/P12345678/insight/generate-report",
         "/v1/accounts/X1/insight/generate-report",
         "/v1/accounts/P12345678%0A/insight/generate-report",
+        "/v1/accounts/P12345678/insight/generate-report%0A",
+        "/v1%0A/accounts/P12345678/insight/generate-report",
         "/v1/accounts/P12345678/insight/generate-reports",
         "/v1/accounts/P1/x/insight/generate-report",
         "/v1/accounts/%2F/insight/generate-report",
