@@ -69,6 +69,14 @@ def _serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    shared = None
+    if settings.workers > 1 and settings.journal_path is None:
+        # The workers share the journal and the --fail-rate request count through one SQLite file, removed at exit.
+        import dataclasses
+        import tempfile
+
+        shared = tempfile.TemporaryDirectory(prefix="insight-mock-")
+        settings = dataclasses.replace(settings, journal_path=Path(shared.name) / "journal.sqlite3")
     os.environ[SETTINGS_VARIABLE] = settings.to_env()
     base = f"http://{settings.host}:{settings.port}/v1"
     print(f"Insight mock on {base}  (auth: {settings.auth.value}, workers: {settings.workers})")
@@ -89,6 +97,8 @@ def _serve(args: argparse.Namespace) -> int:
         # connection just as the client reuses it, and the client sees a reset.
         timeout_keep_alive=15,
     )
+    if shared is not None:
+        shared.cleanup()
     return 0
 
 

@@ -5,7 +5,8 @@ Path mapping: the path and query a client sends are appended, as received (perce
 ``--upstream https://staging.example/api`` sends it to ``https://staging.example/api/v1/accounts/P1/...``. Only
 ``/_proxy/requests`` (GET, DELETE) is the proxy's own.
 
-Exchanges with the contract's report operation (its method, on ``base_path + path``) are validated; everything else is
+Exchanges with the contract's report operation (its method, on a path its route matches: ``contracts.routes``, the
+matcher the mock's routing agrees with) are validated; everything else is
 forwarded and journalled as not in the contract. A request body is kept for validation up to ``max_validated_bytes``,
 and so is the start of a report answer: the answer is held back until it is complete (it is small JSON) so that its
 violations can go into the ``sl-violations`` header; a larger one is streamed through and reported "not validated: too
@@ -15,9 +16,7 @@ large". Answers of other routes (report downloads) are streamed as they arrive, 
 from __future__ import annotations
 
 import asyncio
-import re
 import time
-from collections import deque
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
@@ -35,7 +34,7 @@ from starlette.types import Receive, Scope, Send
 
 from contracts.model import Contract, default_contract
 from mockserver.errors import ApiError, BadRequest, error_response
-from mockserver.journal import MAX_TEXT, describe_authorization, redact_query
+from mockserver.journal import MAX_TEXT, Journal, describe_authorization, redact_body, redact_query
 from mockserver.proxy.violations import (
     HEADER,
     WARNING,
@@ -108,12 +107,6 @@ def with_violations(headers: RawHeaders, value: str | None) -> RawHeaders:
     return result
 
 
-def operation_pattern(contract: Contract) -> re.Pattern[str]:
-    """The report operation's path, ``{aid}`` a group (empty allowed: a missing id is reported, not missed)."""
-    template = re.escape(contract.base_path + contract.path).replace(re.escape("{aid}"), "(?P<aid>[^/]*)")
-    return re.compile(f"^{template}$")
-
-
 async def buffer_up_to(chunks: AsyncIterator[bytes], limit: int) -> tuple[bytes, bool]:
     """The first chunks of a stream, until it ends (``True``) or passes ``limit`` bytes (``False``: more may follow)."""
     kept = bytearray()
@@ -153,6 +146,7 @@ class Exchange:
     method: str
     path: str
     query: str
+    body: str | None  # the request body as sent (bounded, secrets redacted)
     operation: str | None  # the contract's operationId; None: not in the contract, forwarded unchecked
     outcome: str  # forwarded | refused (enforce, request) | replaced (enforce, response) | failed (upstream)
     status: int | None  # what the client got; None when the answer broke off after its headers
@@ -161,26 +155,6 @@ class Exchange:
     error: str | None
     authorization: str  # the scheme alone, never the credential
     duration_ms: float
-
-
-class ExchangeJournal:
-    """The last ``capacity`` exchanges, newest first on reading; bounded in count and in the size of each entry."""
-
-    def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
-        self._entries: deque[Exchange] = deque(maxlen=capacity)
-
-    def record(self, exchange: Exchange) -> None:
-        self._entries.append(exchange)
-
-    def clear(self) -> int:
-        removed = len(self._entries)
-        self._entries.clear()
-        return removed
-
-    def as_json(self) -> dict[str, Any]:
-        entries = [asdict(entry) for entry in reversed(self._entries)]
-        return {"capacity": self.capacity, "count": len(entries), "requests": entries}
 
 
 @dataclass
@@ -195,6 +169,7 @@ class _Trace:
     upstream_status: int | None = None
     violations: list[ProxyViolation] = field(default_factory=list)
     error: str | None = None
+    body: bytes = b""
 
     def entry(self) -> Exchange:
         return Exchange(
@@ -202,6 +177,7 @@ class _Trace:
             method=str(self.scope["method"])[:16],
             path=str(self.scope["path"])[:MAX_TEXT],
             query=redact_query(self.scope.get("query_string", b"").decode("latin-1")),
+            body=redact_body(self.body) if self.body else None,
             operation=self.operation,
             outcome=self.outcome,
             status=self.status,
@@ -244,28 +220,29 @@ class Forwarder:
     """The ASGI endpoint that forwards one exchange, validating it when it is the report operation."""
 
     def __init__(
-        self, settings: ProxySettings, contract: Contract, client: httpx.AsyncClient, journal: ExchangeJournal
+        self, settings: ProxySettings, contract: Contract, client: httpx.AsyncClient, journal: Journal
     ) -> None:
         self.settings = settings
         self.contract = contract
         self.client = client
         self.journal = journal
-        self.operation = operation_pattern(contract)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        match = self.operation.match(scope["path"]) if scope["method"] == self.contract.method else None
-        trace = _Trace(scope, self.contract.operation_id if match else None)
+        route = self.contract.route
+        parameters = route.match(scope["path"]) if scope["method"] == route.method else None
+        trace = _Trace(scope, route.operation_id if parameters is not None else None)
         try:
-            await self._exchange(scope, receive, send, trace, match.group("aid") if match else None)
+            await self._exchange(scope, receive, send, trace, parameters["aid"] if parameters is not None else None)
         except ClientGone:
             trace.outcome, trace.error = "failed", "the client disconnected before sending its whole request"
         finally:
-            self.journal.record(trace.entry())
+            self.journal.record(asdict(trace.entry()))
 
     async def _exchange(self, scope: Scope, receive: Receive, send: Send, trace: _Trace, aid: str | None) -> None:
         limit = self.settings.max_validated_bytes
         chunks = client_chunks(receive)
         head, complete = await buffer_up_to(chunks, limit)
+        trace.body = head
         verdict: RequestVerdict | None = None
         if aid is not None:
             verdict = self._check_request(scope, aid, head if complete else Unread(f"larger than {limit} bytes"))
@@ -432,7 +409,7 @@ def create_proxy_app(
         cookies=_refusing_all_cookies(),
         transport=transport,
     )
-    journal = ExchangeJournal(journal_size)
+    journal = Journal(journal_size)
     forwarder = Forwarder(settings, contract or default_contract(), client, journal)
 
     async def list_requests(request: Request) -> Response:

@@ -37,6 +37,7 @@ import httpx
 import pytest
 
 from mockserver.security import mint_token
+from tests.conftest import MONTHLY
 
 pytestmark = [pytest.mark.live, pytest.mark.timeout(30)]
 
@@ -44,13 +45,7 @@ CASE_TIMEOUT = 5.0  # seconds a single exchange may take; longer is a hang
 TOKEN = mint_token(("write:insight",))
 AUTH = f"Bearer {TOKEN}"
 PATH = "/v1/accounts/P12345678/insight/generate-report"
-VALID: dict[str, Any] = {
-    "dataType": "checkout/transactions",
-    "schedule": "monthly",
-    "language": "no",
-    "from": "2026-11-01",
-    "to": "2026-12-01",
-}
+VALID: dict[str, Any] = MONTHLY
 VALID_BYTES = json.dumps(VALID, separators=(",", ":")).encode()
 BODY_LIMIT = 64 * 1024
 UVICORN_REFUSAL = b"Invalid HTTP request received."
