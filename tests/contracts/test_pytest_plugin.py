@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 OUTSIDE_PROJECT_TEST = """
@@ -45,3 +47,62 @@ def test_an_outside_project_gets_the_fixtures_and_strategies_from_the_entry_poin
 def test_the_plugin_is_registered_through_pytest11(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess("--fixtures")
     result.stdout.fnmatch_lines(["*insight_mock*", "*insight_token*"])
+
+
+def readme_pytest_example() -> str:
+    """The Python block of the README's "In your own pytest suite" section, verbatim."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### In your own pytest suite", 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readme_example_passes_as_written_with_deprecation_warnings_as_errors(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_readme=readme_pytest_example())
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "error::DeprecationWarning")
+    result.assert_outcomes(passed=2)
+    assert "DeprecationWarning" not in result.stdout.str()
+
+
+SLOW_TESTS = """
+import time
+
+import httpx
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from contracts.strategies import report_params
+
+
+@st.composite
+def slowly(draw):
+    time.sleep(0.12)  # a loaded machine: ten draws take longer than too_slow allows
+    return draw(report_params())
+
+
+@settings(max_examples=12)
+@given(params=slowly())
+def test_a_slow_draw_and_a_slow_answer_fail_neither_deadline_nor_health_check(insight_mock, insight_auth_headers, params):
+    url = insight_mock + "/accounts/P12345678/insight/generate-report"
+    time.sleep(0.25)  # longer than Hypothesis's default 200 ms deadline
+    assert httpx.post(url, json=params, headers=insight_auth_headers).status_code == 200
+
+
+@settings(max_examples=2, deadline=50)
+@given(params=report_params())
+def test_a_deadline_the_user_chose_is_kept(insight_mock, params):
+    time.sleep(0.2)
+
+
+@settings(max_examples=12)
+@given(params=slowly())
+def test_tests_without_the_fixtures_keep_hypothesis_defaults(params):
+    pass
+"""
+
+
+def test_tests_using_the_fixtures_get_live_http_settings_and_only_they(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_slow=SLOW_TESTS)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "error::DeprecationWarning")
+    result.assert_outcomes(passed=1, failed=2)
+    output = result.stdout.str()
+    assert "test_a_deadline_the_user_chose_is_kept" in output and "DeadlineExceeded" in output
+    assert "FailedHealthCheck" in output and "test_tests_without_the_fixtures_keep_hypothesis_defaults" in output
