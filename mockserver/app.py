@@ -24,8 +24,12 @@ from contracts.model import contract_from_document
 from mockserver.frontdoor import FrontDoor
 from mockserver.gate import ContractGate
 from mockserver.handlers import Handlers
+from mockserver.header_limit import HeaderLimit
 from mockserver.journal import Journal
+from mockserver.landing import Landing
+from mockserver.preflight import Preflight
 from mockserver.settings import Settings
+from mockserver.shutdown import AnswerWhileStopping
 
 CORS_HEADERS = ("Authorization", "Content-Type", "Prefer")
 EXPOSED_HEADERS = ("X-Mock-Report-Url", "Content-Disposition", "WWW-Authenticate", "Allow")
@@ -106,9 +110,10 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
     app: ASGIApp = BuiltInBackground(build_connexion)
     app = ContractGate(app, contract=contract, settings=settings, respond=handlers.report_accepted)
     app = FrontDoor(app, api_base=contract.base_path, journal=journal, latency=settings.latency, seed=settings.seed)
+    app = AnswerWhileStopping(HeaderLimit(Landing(app, contract.base_path)))  # 503 on Ctrl-C, 431, / -> /v1/ui/
     if settings.cors_origins:
         app = with_cors(app, settings.cors_origins)
-    return app
+    return Preflight(app, settings.cors_origins)  # failed CORS preflights in the Error shape
 
 
 def create_app_from_env() -> ASGIApp:

@@ -80,7 +80,7 @@ def slowly(draw):
 
 @settings(max_examples=12)
 @given(params=slowly())
-def test_a_slow_draw_and_a_slow_answer_fail_neither_deadline_nor_health_check(insight_mock, insight_auth_headers, params):
+def test_slow_draws_and_answers_fail_neither_deadline_nor_health_check(insight_mock, insight_auth_headers, params):
     url = insight_mock + "/accounts/P12345678/insight/generate-report"
     time.sleep(0.25)  # longer than Hypothesis's default 200 ms deadline
     assert httpx.post(url, json=params, headers=insight_auth_headers).status_code == 200
