@@ -130,6 +130,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _token(args: argparse.Namespace) -> int:
+    from jwt import PyJWTError
+
     from mockserver.security import DEV_SECRET, mint_token
 
     scopes = tuple(args.scope or ["write:insight"])
@@ -137,7 +139,7 @@ def _token(args: argparse.Namespace) -> int:
         try:
             key = Path(args.private_key_file).read_text(encoding="utf-8")
             token = mint_token(scopes, aid=args.aid, ttl_seconds=args.ttl, secret=key, algorithm="RS256")
-        except (OSError, UnicodeDecodeError, ValueError, TypeError) as error:
+        except (OSError, UnicodeDecodeError, ValueError, TypeError, PyJWTError) as error:
             print(f"insight-mock: cannot sign with {args.private_key_file}: {error}", file=sys.stderr)
             return 2
         print(token)
