@@ -218,3 +218,27 @@ def test_a_forced_400_blames_no_field_of_a_valid_request(live_mock: str, prefer:
     assert error["code"] == "INVALID_BODY" and "forced by Prefer" in error["message"]
     assert [problem["path"] for problem in error["errors"]] == [""]
     assert MONTHLY["to"] not in response.text and "needs" not in response.text
+
+
+# --- the README's set-up: two commands, the first one keeps serving -------------------------------------------------
+
+
+def test_the_readme_starts_with_two_commands_and_says_the_first_keeps_serving() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```bash\n", 1)[1].split("```", 1)[0]
+    commands = [line.split("#", 1)[0].strip() for line in block.splitlines() if line.strip()]
+    assert len(commands) == 2 and commands[0].endswith("insight-mock serve") and commands[1] == "bash .ci/run"
+    assert "terminal 1" in block and "terminal 2" in block
+    assert "second terminal" in readme.split("```", 3)[2] and "Ctrl-C" in readme.split("```", 3)[2]
+
+
+@pytest.mark.live
+def test_serve_keeps_running_until_interrupted() -> None:
+    """What the README says of its first command: it does not return; it serves."""
+    process, base = start_mock()
+    try:
+        with pytest.raises(subprocess.TimeoutExpired):
+            process.wait(timeout=2)
+        assert post(base, cli("token").stdout.strip()).status_code == 200
+    finally:
+        stop(process)
