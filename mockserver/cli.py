@@ -48,7 +48,7 @@ def token_advice(settings: Any, secret_flag: str | None, public_key_flag: str | 
 
     send = '(send "Authorization: Bearer <token>")'
     if settings.auth is AuthMode.OFF:
-        return "none needed (--auth off)"
+        return "none needed (--auth off; `insight-mock token` mints one for the other modes)"
     if settings.auth is AuthMode.CLAIMS:
         return f"insight-mock token --scope write:insight   {send}"
     if settings.jwt_public_key:

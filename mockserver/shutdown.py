@@ -23,7 +23,7 @@ class ServiceStopping(ApiError):
 
 
 STOPPING = ServiceStopping(
-    "the server is stopping and this request was not answered; send it again once the server runs",
+    "the server is stopping, so this request was not processed; send it again once the server runs",
     headers={"Connection": "close", "Retry-After": "1"},
 )
 
