@@ -39,7 +39,7 @@ def raw_exchange(origin: str, head_padding: int) -> tuple[int, dict[str, str], d
     body = json.dumps(MONTHLY).encode()
     head = (
         f"POST {PATH} HTTP/1.1\r\nHost: {host}\r\nAuthorization: {AUTH['Authorization']}\r\n"
-        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\nX-Padding: "
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\nX-Padding: "
     ).encode()
     with socket.create_connection((host, int(port)), timeout=10) as client:
         with contextlib.suppress(ConnectionError):  # the server may answer and close before it has read it all
