@@ -9,9 +9,12 @@ import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contracts import spec
+
+if TYPE_CHECKING:
+    from mockserver.settings import Settings
 
 
 def _address_in_use(host: str, port: int) -> str | None:
@@ -38,7 +41,7 @@ def _hint(error: Exception) -> str:
     return f"; {KEY_FLAGS}" if "verify" in str(error) else ""
 
 
-def token_advice(settings: Any, secret_flag: str | None, public_key_flag: str | None) -> str:
+def token_advice(settings: Settings, secret_flag: str | None, public_key_flag: str | None) -> str:
     """The banner's token line: a command that mints a token this server accepts, or why none can be minted here.
 
     A secret typed on the command line is shown again (it is already in the shell's history); one read from the
