@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import AsyncIterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
 
 from mockserver.security import mint_token
 from tests.conftest import MONTHLY, ROOT, free_port, start_mock, stop, wait_until_serving
+from tests.mockserver.test_proxy import serving
 
 pytestmark = [pytest.mark.live, pytest.mark.timeout(120)]
 
@@ -81,3 +88,39 @@ def test_ctrl_c_on_the_proxy_answers_the_exchange_in_flight_with_a_503(live_mock
         stop(process)
     assert_stopping_answer(response)
     assert [line for line in output.splitlines() if any(word in line for word in TROUBLE)] == [], output
+
+
+async def _slow_download(request: Request) -> Response:
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(100):
+            yield b"x" * 1024
+            await asyncio.sleep(0.1)
+
+    return StreamingResponse(chunks(), media_type="application/octet-stream")
+
+
+def test_ctrl_c_during_a_download_through_the_proxy_cuts_it_short_without_an_error() -> None:
+    upstream_app = Starlette(routes=[Route("/download", _slow_download)])
+    port = free_port()
+    with serving(upstream_app) as upstream:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mockserver.cli", "proxy", "--upstream", upstream, "--port", str(port)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_until_serving(f"http://127.0.0.1:{port}/_proxy/requests", process)
+            with httpx.stream("GET", f"http://127.0.0.1:{port}/download", timeout=30) as response:
+                assert response.status_code == 200
+                chunks = response.iter_bytes()
+                next(chunks)  # the download is under way
+                process.send_signal(signal.SIGINT)
+                with pytest.raises(httpx.RemoteProtocolError):  # cut short: the client knows it is incomplete
+                    for _ in chunks:
+                        pass
+            output = process.communicate(timeout=20)[0].decode(errors="replace")
+        finally:
+            stop(process)
+    assert [line for line in output.splitlines() if any(word in line for word in TROUBLE)] == [], output
+    assert "cut short by the shutdown" in output
