@@ -37,12 +37,19 @@ def not_enabled(origin: str) -> CorsNotEnabled:
     )
 
 
-def refused(reason: str, origin: str, allowed: tuple[str, ...]) -> CorsRefused:
-    listed = ", ".join(allowed)
-    return CorsRefused(
-        f"CORS preflight refused ({reason}) for the page at {origin}; this server allows the origins {listed} "
-        f"(add one with --cors-origin {origin})"
-    )
+def refused(failures: list[str], request: Headers, answer: Headers, allowed_origins: tuple[str, ...]) -> CorsRefused:
+    """Why the CORS middleware refused, one clause per failure, with what it would have allowed."""
+    origin = request.get("origin", "")
+    reasons = {
+        "origin": f"the origin {origin} is not allowed (allowed: {', '.join(allowed_origins)}; "
+        f"add it with --cors-origin {origin})",
+        "method": f"the method {request.get('access-control-request-method')} is not allowed "
+        f"(allowed: {answer.get('access-control-allow-methods', 'none')})",
+        "headers": f"a requested header of {request.get('access-control-request-headers')!r} is not allowed "
+        f"(allowed: {answer.get('access-control-allow-headers', 'none')})",
+    }
+    told = [reasons.get(failure, failure) for failure in failures]
+    return CorsRefused(f"CORS preflight refused for the page at {origin}: " + "; ".join(told))
 
 
 class Preflight:
@@ -68,8 +75,11 @@ class Preflight:
                 refusal = message  # held back: the body says why, and becomes the Error's message
                 return
             if refusal is not None and message["type"] == "http.response.body":
-                reason = message.get("body", b"").decode("utf-8", "replace").removeprefix("Disallowed CORS ")
-                response = error_response(refused(f"disallowed: {reason}", origin, self.origins))
+                # Starlette's words: "Disallowed CORS origin, method, headers" (those that failed).
+                text = message.get("body", b"").decode("utf-8", "replace").removeprefix("Disallowed CORS ")
+                failures = [failure.strip() for failure in text.split(",")]
+                answer = Headers(raw=refusal.get("headers", []))
+                response = error_response(refused(failures, Headers(scope=scope), answer, self.origins))
                 kept = [
                     (name, value)
                     for name, value in refusal.get("headers", [])

@@ -48,7 +48,7 @@ def test_a_refused_origin_gets_the_error_shape_naming_the_allowed_origins(with_c
     assert response.headers["content-type"] == "application/json"
     error = response.json()["error"]
     assert error["code"] == "CORS_REFUSED"
-    assert "origin" in error["message"] and ALLOWED in error["message"]
+    assert "the origin https://evil.example is not allowed" in error["message"] and ALLOWED in error["message"]
     assert "--cors-origin https://evil.example" in error["message"]
     assert int(response.headers["content-length"]) == len(response.content)
     assert "access-control-allow-origin" not in response.headers
@@ -57,7 +57,8 @@ def test_a_refused_origin_gets_the_error_shape_naming_the_allowed_origins(with_c
 def test_a_refused_request_header_gets_the_error_shape_and_keeps_the_cors_headers(with_cors: str) -> None:
     response = preflight(with_cors, ALLOWED, **{"Access-Control-Request-Headers": "x-secret"})
     assert response.status_code == 403 and response.json()["error"]["code"] == "CORS_REFUSED"
-    assert "headers" in response.json()["error"]["message"]
+    message = response.json()["error"]["message"]
+    assert "'x-secret' is not allowed" in message and "Authorization" in message and "Prefer" in message
     assert response.headers["access-control-allow-origin"] == ALLOWED
 
 
