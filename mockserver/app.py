@@ -1,6 +1,8 @@
 """Build the mock: Connexion serves the contract; around it only what must see every answer.
 
-    [CORS] -> FrontDoor (Prefer parsed once, latency, journal) -> Connexion AsyncApp:
+    Preflight (failed CORS preflights in the Error shape) -> [CORS] -> AnswerWhileStopping (503 on Ctrl-C)
+    -> HeaderLimit (431) -> Landing (/ to Swagger UI) -> FrontDoor (Prefer parsed once, latency, journal)
+    -> Connexion AsyncApp:
         ServerError -> Exception -> NoSlashRedirect -> Routing (from the contract)
         -> ContractGate (report operation: checks, then the handler resolved from its operationId)
         -> Swagger UI -> Lifespan -> Context -> Connexion's own handlers (admin API), 404, 405
@@ -22,8 +24,12 @@ from contracts.model import contract_from_document
 from mockserver.connexion_app import build_connexion_app
 from mockserver.frontdoor import FrontDoor, listed_entry
 from mockserver.handlers import Handlers
+from mockserver.header_limit import HeaderLimit
 from mockserver.journal import Journal
+from mockserver.landing import Landing
+from mockserver.preflight import Preflight
 from mockserver.settings import Settings
+from mockserver.shutdown import AnswerWhileStopping
 
 CORS_HEADERS = ("Authorization", "Content-Type", "Prefer")
 EXPOSED_HEADERS = ("X-Mock-Report-Url", "Content-Disposition", "WWW-Authenticate", "Allow")
@@ -65,9 +71,10 @@ def create_app(
         latency=settings.latency,
         seed=settings.seed,
     )
+    app = AnswerWhileStopping(HeaderLimit(Landing(app, contract.base_path)))  # 503 on Ctrl-C, 431, / -> /v1/ui/
     if settings.cors_origins:
         app = with_cors(app, settings.cors_origins)
-    return app
+    return Preflight(app, settings.cors_origins)  # failed CORS preflights in the Error shape
 
 
 def create_app_from_env() -> ASGIApp:

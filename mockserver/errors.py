@@ -143,9 +143,11 @@ def error_response(error: ApiError) -> Response:
 # What `Prefer: code=NNN` answers: the messages a real server would give, so a UI can show them as they are.
 # Factories, not instances: an exception raised twice would carry its first traceback along.
 FORCED: dict[int, Callable[[], ApiError]] = {
+    # The request passed every check (or was not looked at): no field of it may be blamed, so the one problem listed
+    # is the whole body's and says it was forced. The shape is a validation error's, for a UI to render.
     400: lambda: InvalidBody(
-        "the report request has 1 problem: schedule 'monthly' needs 'to' = 2026-12-01 (forced by Prefer)",
-        problems=[Violation("window-end", "/to", "schedule 'monthly' needs 'to' = 2026-12-01", "2026-12-01")],
+        "the report request has 1 problem: refused on request (forced by Prefer: code=400)",
+        problems=[Violation("forced", "", "refused on request (forced by Prefer: code=400), not because of any field")],
     ),
     401: lambda: Unauthorized(
         "the token has expired (forced by Prefer)", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}

@@ -2,7 +2,9 @@
 
 Path mapping: the path and query a client sends are appended, as received (percent-encoding kept), to the upstream URL:
 ``--upstream http://127.0.0.1:8080`` and ``POST /v1/accounts/P1/...`` go to ``http://127.0.0.1:8080/v1/accounts/P1/...``;
-``--upstream https://staging.example/api`` sends it to ``https://staging.example/api/v1/accounts/P1/...``. Only
+``--upstream https://staging.example/api`` sends it to ``https://staging.example/api/v1/accounts/P1/...``. An upstream
+that ends with the contract's base path (its own server URL, ``https://api.dintero.com/v1``) has it removed first, so
+``/v1`` is not sent twice. Only
 ``/_proxy/requests`` (GET, DELETE) is the proxy's own.
 
 Exchanges with the contract's report operation (its method, on a path its route matches: ``contracts.routes``, the
@@ -27,6 +29,7 @@ from typing import Any, Literal
 import httpx
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -34,6 +37,7 @@ from starlette.types import Receive, Scope, Send
 
 from contracts.model import Contract, default_contract
 from mockserver.errors import ApiError, BadRequest, error_response
+from mockserver.header_limit import HeaderLimit
 from mockserver.journal import MAX_TEXT, Journal, describe_authorization, redact_body, redact_query
 from mockserver.proxy.violations import (
     HEADER,
@@ -49,6 +53,7 @@ from mockserver.proxy.violations import (
     response_refusal,
     upstream_failure,
 )
+from mockserver.shutdown import AnswerWhileStopping
 
 Mode = Literal["report", "enforce"]
 RawHeaders = list[tuple[bytes, bytes]]
@@ -74,6 +79,19 @@ def parse_upstream(url: str) -> str:
     if parsed.query or parsed.fragment:
         raise ValueError(f"--upstream {url!r} must not have a query or a fragment")
     return str(parsed.copy_with(path=parsed.raw_path.decode("ascii").rstrip("/") or "/")).rstrip("/")
+
+
+def without_base_path(upstream: str, base_path: str) -> str:
+    """The upstream minus the contract's base path, when it ends with it: clients send paths that start with it.
+
+    The contract's own server URL (``https://api.dintero.com/v1``, as in its ``servers``) is the natural thing to pass
+    as ``--upstream``; appending ``/v1/accounts/...`` to it would send ``/v1`` twice. Any other prefix
+    (``https://host/api``) is kept and the client's path appended to it.
+    """
+    path = httpx.URL(upstream).path.rstrip("/")
+    if base_path.strip("/") and (path == base_path or path.endswith(base_path)):
+        return upstream.removesuffix(base_path)
+    return upstream
 
 
 def target_url(upstream: str, raw_path: bytes, query: bytes) -> str:
@@ -401,7 +419,9 @@ def create_proxy_app(
         raise ValueError(f"mode must be 'report' or 'enforce', not {mode!r}")
     if timeout <= 0 or max_validated_bytes < 1 or not 1 <= journal_size <= 100_000:
         raise ValueError("timeout must be positive, max_validated_bytes at least 1, journal_size 1..100000")
-    settings = ProxySettings(parse_upstream(upstream), mode, timeout, max_validated_bytes, journal_size)
+    contract = contract or default_contract()
+    root = without_base_path(parse_upstream(upstream), contract.base_path)
+    settings = ProxySettings(root, mode, timeout, max_validated_bytes, journal_size)
     client = httpx.AsyncClient(
         timeout=httpx.Timeout(timeout),
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
@@ -410,7 +430,7 @@ def create_proxy_app(
         transport=transport,
     )
     journal = Journal(journal_size)
-    forwarder = Forwarder(settings, contract or default_contract(), client, journal)
+    forwarder = Forwarder(settings, contract, client, journal)
 
     async def list_requests(request: Request) -> Response:
         return JSONResponse(journal.as_json())
@@ -428,7 +448,9 @@ def create_proxy_app(
         Route("/_proxy/requests", clear_requests, methods=["DELETE"]),
         Route("/{path:path}", forwarder),  # an ASGI endpoint: every method
     ]
-    app = Starlette(routes=list(routes), lifespan=lifespan)
+    # Outermost first: a Ctrl-C with requests in flight answers them 503; headers over 16 KiB get a 431.
+    middleware = [Middleware(AnswerWhileStopping), Middleware(HeaderLimit)]
+    app = Starlette(routes=list(routes), middleware=middleware, lifespan=lifespan)
     app.state.settings = settings
     app.state.journal = journal
     return app

@@ -313,6 +313,33 @@ def test_enforce_mode_forwards_valid_traffic_unchanged(enforcing: str, mock_orig
     assert proxied.status_code == 200 and proxied.content == direct.content and HEADER not in proxied.headers
 
 
+def test_the_contracts_own_server_url_as_upstream_does_not_double_the_base_path(mock_origin: str) -> None:
+    for upstream in (mock_origin + "/v1", mock_origin + "/v1/"):
+        with serving(create_proxy_app(upstream), proxy=True) as origin:
+            response = post(origin)
+            assert response.status_code == 200 and HEADER not in response.headers, upstream
+            assert journal(origin)[0]["upstream_status"] == 200
+
+
+async def _path_seen(request: Request) -> Response:
+    return JSONResponse({"path": request.url.path})
+
+
+@pytest.mark.parametrize(
+    ("suffix", "seen"),
+    [
+        ("", "/v1/x"),  # an origin: the path as sent
+        ("/v1", "/v1/x"),  # the contract's server URL: /v1 once
+        ("/api", "/api/v1/x"),  # another prefix: kept, the path appended
+        ("/api/v1", "/api/v1/x"),  # a prefix and then the server URL's path
+    ],
+)
+def test_where_a_request_goes_for_each_kind_of_upstream(suffix: str, seen: str) -> None:
+    upstream_app = Starlette(routes=[Route("/{path:path}", _path_seen)])
+    with serving(upstream_app) as upstream, serving(create_proxy_app(upstream + suffix), proxy=True) as origin:
+        assert httpx.get(origin + "/v1/x", timeout=10).json() == {"path": seen}
+
+
 # --- in front of wrong upstreams -------------------------------------------------------------------------------------
 
 

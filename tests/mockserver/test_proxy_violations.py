@@ -11,7 +11,13 @@ import pytest
 
 from contracts.model import Contract
 from mockserver.errors import InvalidBody, InvalidPeriod, Unauthorized, UnsupportedMediaType
-from mockserver.proxy.app import end_to_end, parse_upstream, target_url, with_violations
+from mockserver.proxy.app import (
+    end_to_end,
+    parse_upstream,
+    target_url,
+    with_violations,
+    without_base_path,
+)
 from mockserver.proxy.violations import (
     ERROR,
     MAX_HEADER_CHARS,
@@ -262,6 +268,21 @@ def test_an_upstream_is_an_origin_and_an_optional_prefix_without_trailing_slash(
 def test_an_upstream_that_is_not_an_http_origin_is_refused(bad: str) -> None:
     with pytest.raises(ValueError, match="--upstream"):
         parse_upstream(bad)
+
+
+@pytest.mark.parametrize(
+    ("upstream", "root"),
+    [
+        ("https://api.dintero.com/v1", "https://api.dintero.com"),
+        ("https://h/api/v1", "https://h/api"),
+        ("https://h/api", "https://h/api"),
+        ("https://h", "https://h"),
+        ("http://v1", "http://v1"),  # a host named like the base path is not a path
+        ("https://h/xv1", "https://h/xv1"),
+    ],
+)
+def test_an_upstream_ending_with_the_contracts_base_path_loses_it(upstream: str, root: str) -> None:
+    assert without_base_path(upstream, "/v1") == root
 
 
 def test_the_path_and_query_are_appended_to_the_upstream_as_received() -> None:
