@@ -23,7 +23,6 @@ import argparse
 import asyncio
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,10 +36,13 @@ from pathlib import Path
 
 import httpx
 
-from mockserver.security import mint_token
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mockserver.security import mint_token  # noqa: E402
+from tests.conftest import MONTHLY, free_port, wait_until_serving  # noqa: E402
 
 HOST = "127.0.0.1"
-ROOT = Path(__file__).resolve().parent.parent
 REPORT = "/v1/accounts/{aid}/insight/generate-report"
 AID = "P12345678"
 TOKEN = mint_token(("write:insight",), ttl_seconds=12 * 3600)
@@ -52,13 +54,6 @@ REQUEST_TIMEOUT = 15.0
 KEEPALIVE_EXPIRY = 2.0
 MAX_RSS_GROWTH = 1.2
 
-MONTHLY = {
-    "dataType": "checkout/transactions",
-    "schedule": "monthly",
-    "language": "no",
-    "from": "2026-11-01",
-    "to": "2026-12-01",
-}
 DAILY_CHECKOUT = {
     "dataType": "checkout/transactions",
     "schedule": "daily",
@@ -130,12 +125,6 @@ MIX: tuple[Kind, ...] = (
 # --- the server and its memory ------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def serving(workers: int) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """`insight-mock serve --workers N` on a free 127.0.0.1 port, its output in a temporary file; stopped on exit."""
@@ -160,7 +149,9 @@ def serving(workers: int) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
         )
         origin = f"http://{HOST}:{port}"
         try:
-            wait_until_serving(origin, process, workers)
+            # Until the health route answers and the supervisor has all its workers.
+            all_workers = (lambda: True) if workers == 1 else (lambda: len(process_tree(process.pid)) > workers)
+            wait_until_serving(origin + "/_mock/health", process, 60.0, also=all_workers)
             yield process, origin
         finally:
             process.terminate()
@@ -169,22 +160,6 @@ def serving(workers: int) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-
-
-def wait_until_serving(origin: str, process: subprocess.Popen[bytes], workers: int, timeout: float = 60.0) -> None:
-    """Until the health route answers and the supervisor has all its workers."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the mock exited with {process.returncode} before serving")
-        try:
-            healthy = httpx.get(origin + "/_mock/health", timeout=1.0).status_code == 200
-        except httpx.TransportError:
-            healthy = False
-        if healthy and (workers == 1 or len(process_tree(process.pid)) > workers):
-            return
-        time.sleep(0.1)
-    raise RuntimeError(f"the mock did not serve {origin} within {timeout} s")
 
 
 def process_tree(root: int) -> list[int]:

@@ -10,7 +10,6 @@ of a shared machine hits both alike; median and p99 of each, in one run.
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,34 +22,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from mockserver.security import mint_token  # noqa: E402
+from tests.conftest import MONTHLY, free_port, wait_until_serving  # noqa: E402
 
 PATH = "/v1/accounts/P12345678/insight/generate-report"
-BODY = {
-    "dataType": "checkout/transactions",
-    "schedule": "monthly",
-    "language": "no",
-    "from": "2026-11-01",
-    "to": "2026-12-01",
-}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def start(command: list[str], ready_url: str) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            if httpx.get(ready_url, timeout=1).status_code == 200:
-                return process
-        except httpx.TransportError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError(f"{command} did not serve {ready_url}")
+    try:
+        wait_until_serving(ready_url, process)
+    except RuntimeError:
+        process.kill()
+        raise
+    return process
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -68,7 +52,7 @@ def measure(direct: str, proxied: str, requests: int, warmup: int) -> dict[str, 
         for index in range(warmup + requests):
             for name, client in (("direct", to_mock), ("proxied", to_proxy)):
                 began = time.perf_counter()
-                response = client.post(PATH, json=BODY)
+                response = client.post(PATH, json=MONTHLY)
                 elapsed = (time.perf_counter() - began) * 1000
                 if response.status_code != 200 or "sl-violations" in response.headers:
                     raise RuntimeError(f"{name}: {response.status_code} {response.headers.get('sl-violations')}")

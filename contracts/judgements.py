@@ -17,13 +17,14 @@ from typing import Any
 import jsonschema
 
 from contracts import validation
+from contracts.media_types import parse_media_type
 from contracts.model import Contract
 
 JSON_MEDIA_TYPE = "application/json"
 
 
 def media_type_of(content_type: str | None) -> str:
-    return (content_type or "").split(";")[0].strip().lower()
+    return parse_media_type(content_type).essence
 
 
 def error_shape_problem(contract: Contract, status: int, content_type: str | None, body: bytes) -> str | None:

@@ -19,6 +19,7 @@ from jsonschema.protocols import Validator
 
 from contracts import spec
 from contracts.ecma import compile_pattern
+from contracts.routes import OperationRoute, route
 from contracts.rules import SCHEDULES
 
 Json = dict[str, Any]
@@ -125,6 +126,7 @@ class Contract:
     account_pattern: re.Pattern[str]
     declared_statuses: tuple[int, ...]
     error_schema: Json
+    route: OperationRoute  # the report operation's path matcher, the one the proxy and the mock share
 
     @property
     def data_types(self) -> tuple[str, ...]:
@@ -159,9 +161,10 @@ def contract_from_document(document: Json) -> Contract:
         raise ValueError(f"the contract names schedules that have no window rule: {sorted(unknown)}")
     (account,) = [inline_refs(document, p) for p in operation["parameters"] if inline_refs(document, p)["in"] == "path"]
     account_schema = account["schema"]
+    base_path = _base_path(document)
     return Contract(
         document=document,
-        base_path=_base_path(document),
+        base_path=base_path,
         path=path,
         method=method.upper(),
         operation_id=operation["operationId"],
@@ -172,6 +175,7 @@ def contract_from_document(document: Json) -> Contract:
         account_pattern=compile_pattern(account_schema["pattern"]),
         declared_statuses=tuple(sorted(int(status) for status in operation["responses"])),
         error_schema=inline_refs(document, {"$ref": "#/components/schemas/Error"}),
+        route=route(method, base_path + path, operation["operationId"]),
     )
 
 

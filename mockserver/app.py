@@ -1,31 +1,35 @@
-"""Build the mock: the report operation's fast path in front, Connexion behind it for everything else.
+"""Build the mock: Connexion serves the contract; around it only what must see every answer.
 
-    [CORS] -> FrontDoor (latency, journal) -> ContractGate (the report operation) -> Connexion (built in a thread)
+    Preflight (failed CORS preflights in the Error shape) -> [CORS] -> AnswerWhileStopping (503 on Ctrl-C)
+    -> HeaderLimit (431) -> Landing (/ to Swagger UI) -> FrontDoor (Prefer parsed once, latency, journal)
+    -> Connexion AsyncApp:
+        ServerError -> Exception -> NoSlashRedirect -> Routing (from the contract)
+        -> ContractGate (report operation: checks, then the handler resolved from its operationId)
+        -> Swagger UI -> Lifespan -> Context -> Connexion's own handlers (admin API), 404, 405
 
-The gate answers the report operation in one pass (auth, validation, the 200: see ``mockserver.gate``). Connexion
-serves Swagger UI, the served contract, routing errors and the admin API (``mockserver.connexion_app``). Importing
-and building Connexion takes most of the start-up time, so it is built in a background thread as soon as the server
-starts: the report operation answers without waiting for it, and the first request that needs Connexion waits for
-the build to finish.
+``mockserver.connexion_app`` builds the Connexion part; ``mockserver.gate`` is the routed middleware that checks the
+report operation and dispatches it to its handler (``mockserver.handlers``).
 """
 
 from __future__ import annotations
 
-import asyncio
-import threading
-from collections.abc import Callable
-from concurrent.futures import Future
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from starlette.middleware.cors import CORSMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 from contracts import spec
 from contracts.model import contract_from_document
-from mockserver.frontdoor import FrontDoor
-from mockserver.gate import ContractGate
+from mockserver.connexion_app import build_connexion_app
+from mockserver.frontdoor import FrontDoor, listed_entry
 from mockserver.handlers import Handlers
+from mockserver.header_limit import HeaderLimit
 from mockserver.journal import Journal
+from mockserver.landing import Landing
+from mockserver.preflight import Preflight
 from mockserver.settings import Settings
+from mockserver.shutdown import AnswerWhileStopping
 
 CORS_HEADERS = ("Authorization", "Content-Type", "Prefer")
 EXPOSED_HEADERS = ("X-Mock-Report-Url", "Content-Disposition", "WWW-Authenticate", "Allow")
@@ -49,66 +53,28 @@ def with_cors(app: ASGIApp, origins: tuple[str, ...]) -> ASGIApp:
     )
 
 
-class BuiltInBackground:
-    """An ASGI app built in a thread when the server starts (or at its first request, whichever comes first)."""
-
-    def __init__(self, build: Callable[[], ASGIApp]) -> None:
-        self._build = build
-        self._built: Future[ASGIApp] = Future()
-        self._lock = threading.Lock()
-        self._started = False
-
-    def start(self) -> None:
-        with self._lock:
-            if self._started:
-                return
-            self._started = True
-        threading.Thread(target=self._run, name="insight-mock-build", daemon=True).start()
-
-    def _run(self) -> None:
-        try:
-            self._built.set_result(self._build())
-        except BaseException as error:  # surfaced to every request that needs the app
-            self._built.set_exception(error)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            await self._lifespan(receive, send)
-            return
-        self.start()
-        app = await asyncio.wrap_future(self._built)
-        await app(scope, receive, send)
-
-    async def _lifespan(self, receive: Receive, send: Send) -> None:
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                self.start()
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                await send({"type": "lifespan.shutdown.complete"})
-                return
-
-
-def create_app(settings: Settings | None = None) -> ASGIApp:
+def create_app(
+    settings: Settings | None = None, *, handlers: Mapping[str, Callable[..., Any]] | None = None
+) -> ASGIApp:
+    """The mock as an ASGI app. ``handlers`` replaces operation handlers by operationId (Connexion resolves them)."""
     settings = settings or Settings()
     document = spec.load_yaml(settings.spec_path.read_text(encoding="utf-8"))
     contract = contract_from_document(document)
-    journal = Journal(settings.journal_size)
-    handlers = Handlers(contract, settings, journal)
-
-    def build_connexion() -> ASGIApp:
-        from mockserver.connexion_app import build_connexion_app
-
-        connexion_app: ASGIApp = build_connexion_app(document, contract, handlers)
-        return connexion_app
-
-    app: ASGIApp = BuiltInBackground(build_connexion)
-    app = ContractGate(app, contract=contract, settings=settings, respond=handlers.report_accepted)
-    app = FrontDoor(app, api_base=contract.base_path, journal=journal, latency=settings.latency, seed=settings.seed)
+    journal = Journal(settings.journal_size, settings.journal_path, render=listed_entry)
+    operations = {**Handlers(contract, settings, journal).by_operation_id(), **(handlers or {})}
+    app: ASGIApp = build_connexion_app(document, contract, settings, operations)
+    app = FrontDoor(
+        app,
+        api_base=contract.base_path,
+        declared_statuses=contract.declared_statuses,
+        journal=journal,
+        latency=settings.latency,
+        seed=settings.seed,
+    )
+    app = AnswerWhileStopping(HeaderLimit(Landing(app, contract.base_path)))  # 503 on Ctrl-C, 431, / -> /v1/ui/
     if settings.cors_origins:
         app = with_cors(app, settings.cors_origins)
-    return app
+    return Preflight(app, settings.cors_origins)  # failed CORS preflights in the Error shape
 
 
 def create_app_from_env() -> ASGIApp:

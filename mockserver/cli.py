@@ -5,12 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contracts import spec
+
+if TYPE_CHECKING:
+    from mockserver.settings import Settings
 
 
 def _address_in_use(host: str, port: int) -> str | None:
@@ -26,12 +30,47 @@ def _address_in_use(host: str, port: int) -> str | None:
     return None
 
 
+KEY_FLAGS = (
+    "pass --jwt-secret SECRET (HS256) or --jwt-public-key-file PEM (RS256), "
+    "or set INSIGHT_MOCK_JWT_SECRET or INSIGHT_MOCK_JWT_PUBLIC_KEY_FILE"
+)
+
+
+def _hint(error: Exception) -> str:
+    """What to do about a start-up error, when there is a flag for it."""
+    return f"; {KEY_FLAGS}" if "verify" in str(error) else ""
+
+
+def token_advice(settings: Settings, secret_flag: str | None, public_key_flag: str | None) -> str:
+    """The banner's token line: a command that mints a token this server accepts, or why none can be minted here.
+
+    A secret typed on the command line is shown again (it is already in the shell's history); one read from the
+    environment is referred to by its variable, never printed.
+    """
+    from mockserver.settings import AuthMode
+
+    send = '(send "Authorization: Bearer <token>")'
+    if settings.auth is AuthMode.OFF:
+        return "none needed (--auth off; `insight-mock token` mints one for the other modes)"
+    if settings.auth is AuthMode.CLAIMS:
+        return f"insight-mock token --scope write:insight   {send}"
+    if settings.jwt_public_key:
+        where = f" matching {public_key_flag}" if public_key_flag else ""
+        return (
+            f"insight-mock token --scope write:insight --private-key-file PRIVATE.pem   (the RS256 private key{where}; "
+            f"this server only has the public key, so it cannot mint one itself) {send}"
+        )
+    shown = shlex.quote(secret_flag) if secret_flag else '"$INSIGHT_MOCK_JWT_SECRET"'
+    return f"insight-mock token --scope write:insight --secret {shown}   {send}"
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from contracts.model import load_contract
     from mockserver.app import create_app
     from mockserver.controls import parse_latency
+    from mockserver.header_limit import uvicorn_options
     from mockserver.settings import SETTINGS_VARIABLE, Settings
 
     if args.jwt_public_key_file:
@@ -54,7 +93,7 @@ def _serve(args: argparse.Namespace) -> int:
             journal_size=args.journal_size,
         )
     except (ValueError, OSError) as error:
-        print(f"insight-mock: cannot start: {error}", file=sys.stderr)
+        print(f"insight-mock: cannot start: {error}{_hint(error)}", file=sys.stderr)
         return 2
     try:
         # One worker serves the app built here; several build their own, and this only proves the contract loads.
@@ -69,15 +108,24 @@ def _serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    shared = None
+    if settings.workers > 1 and settings.journal_path is None:
+        # The workers share the journal and the --fail-rate request count through one SQLite file, removed at exit.
+        import dataclasses
+        import tempfile
+
+        shared = tempfile.TemporaryDirectory(prefix="insight-mock-")
+        settings = dataclasses.replace(settings, journal_path=Path(shared.name) / "journal.sqlite3")
     os.environ[SETTINGS_VARIABLE] = settings.to_env()
     base = f"http://{settings.host}:{settings.port}/v1"
     print(f"Insight mock on {base}  (auth: {settings.auth.value}, workers: {settings.workers})")
     print(f"  Swagger UI:  {base}/ui/")
     print(f"  Try it:      {base}/accounts/P12345678/insight/generate-report")
-    print('  Token:       insight-mock token --scope write:insight   (send "Authorization: Bearer <token>")')
+    print(f"  Token:       {token_advice(settings, args.jwt_secret, args.jwt_public_key_file)}")
     print(f"  Journal:     http://{settings.host}:{settings.port}/_mock/requests", flush=True)
     uvicorn.run(
         app if settings.workers == 1 else "mockserver.app:create_app_from_env",
+        **uvicorn_options(),  # headers over 16 KiB: our 431, whatever the parser
         factory=settings.workers > 1,
         host=settings.host,
         port=settings.port,
@@ -89,14 +137,28 @@ def _serve(args: argparse.Namespace) -> int:
         # connection just as the client reuses it, and the client sees a reset.
         timeout_keep_alive=15,
     )
+    if shared is not None:
+        shared.cleanup()
     return 0
 
 
 def _token(args: argparse.Namespace) -> int:
+    from jwt import PyJWTError
+
     from mockserver.security import DEV_SECRET, mint_token
 
+    scopes = tuple(args.scope or ["write:insight"])
+    if args.private_key_file:
+        try:
+            key = Path(args.private_key_file).read_text(encoding="utf-8")
+            token = mint_token(scopes, aid=args.aid, ttl_seconds=args.ttl, secret=key, algorithm="RS256")
+        except (OSError, UnicodeDecodeError, ValueError, TypeError, PyJWTError) as error:
+            print(f"insight-mock: cannot sign with {args.private_key_file}: {error}", file=sys.stderr)
+            return 2
+        print(token)
+        return 0
     secret = args.secret or os.environ.get("INSIGHT_MOCK_JWT_SECRET") or DEV_SECRET
-    print(mint_token(tuple(args.scope or ["write:insight"]), aid=args.aid, ttl_seconds=args.ttl, secret=secret))
+    print(mint_token(scopes, aid=args.aid, ttl_seconds=args.ttl, secret=secret))
     return 0
 
 
@@ -178,27 +240,54 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="insight-mock", description="Mock server for the Dintero Insight report API.")
     commands = root.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="start the mock server")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080)
-    serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument("--auth", choices=["claims", "verify", "off"], help="token checks (default: claims)")
-    serve.add_argument("--jwt-secret", help="HS256 secret for --auth verify (or INSIGHT_MOCK_JWT_SECRET)")
-    serve.add_argument("--jwt-public-key-file", help="RS256 public key (PEM) for --auth verify")
-    serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve = commands.add_parser(
+        "serve",
+        help="start the mock server (it runs until Ctrl-C)",
+        description="Serve the Insight contract on HOST:PORT until Ctrl-C; run clients in another terminal.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port to listen on (default: 8080)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default: 1)")
+    serve.add_argument(
+        "--auth",
+        choices=["claims", "verify", "off"],
+        help="token checks: claims decodes and enforces claims without a key, verify also checks the signature, "
+        "off accepts any request (default: claims, or INSIGHT_MOCK_AUTH)",
+    )
+    serve.add_argument(
+        "--jwt-secret", help="HS256 secret for --auth verify (default: none, or INSIGHT_MOCK_JWT_SECRET)"
+    )
+    serve.add_argument(
+        "--jwt-public-key-file",
+        help="RS256 public key (PEM) for --auth verify (default: none, or INSIGHT_MOCK_JWT_PUBLIC_KEY_FILE)",
+    )
+    serve.add_argument("--access-log", action="store_true", help="log every request (default: off)")
     serve.add_argument("--spec", help="serve another copy of the contract (default: spec/insight.yaml)")
-    serve.add_argument("--cors-origin", action="append", help="allow this browser origin (repeatable; * for any)")
-    serve.add_argument("--latency", help="delay every API answer: 200ms, 0.5s or a range 100-400ms")
-    serve.add_argument("--fail-rate", type=float, help="answer this share of valid requests with a 500 (0..1)")
-    serve.add_argument("--seed", type=int, help="seed for --fail-rate and --latency ranges (default 0)")
-    serve.add_argument("--journal-size", type=int, help="requests kept in /_mock/requests (default 200)")
+    serve.add_argument(
+        "--cors-origin",
+        action="append",
+        help="allow this browser origin (repeatable; * for any; default: none, so browser pages are refused)",
+    )
+    serve.add_argument("--latency", help="delay every API answer: 200ms, 0.5s or a range 100-400ms (default: no delay)")
+    serve.add_argument(
+        "--fail-rate", type=float, help="answer this share of valid requests with a 500, 0..1 (default: 0)"
+    )
+    serve.add_argument("--seed", type=int, help="seed for --fail-rate and --latency ranges (default: 0)")
+    serve.add_argument("--journal-size", type=int, help="requests kept in /_mock/requests (default: 200)")
     serve.set_defaults(run=_serve)
 
     token = commands.add_parser("token", help="print a bearer token the mock accepts")
-    token.add_argument("--scope", action="append", help="a scope to grant (repeatable; default write:insight)")
-    token.add_argument("--aid", help="bind the token to one account id")
-    token.add_argument("--ttl", type=int, default=3600, help="seconds until it expires (default 3600)")
-    token.add_argument("--secret", help="HS256 secret (default: INSIGHT_MOCK_JWT_SECRET or the local dev secret)")
+    token.add_argument("--scope", action="append", help="a scope to grant (repeatable; default: write:insight)")
+    token.add_argument("--aid", help="bind the token to one account id (default: any account)")
+    token.add_argument("--ttl", type=int, default=3600, help="seconds until it expires (default: 3600)")
+    token.add_argument(
+        "--secret", help="HS256 secret (default: INSIGHT_MOCK_JWT_SECRET, else the local development secret)"
+    )
+    token.add_argument(
+        "--private-key-file",
+        help="sign with this RS256 private key (PEM) instead, for a mock in verify mode with a public key "
+        "(default: none, HS256)",
+    )
     token.set_defaults(run=_token)
 
     report = commands.add_parser("report", help="write a report file offline (the bytes the mock serves)")
@@ -223,16 +312,30 @@ def parser() -> argparse.ArgumentParser:
     spec_command = commands.add_parser("spec", help="generate the served contract from the upstream document")
     spec_actions = spec_command.add_subparsers(dest="action", required=True)
     build = spec_actions.add_parser("build", help="write spec/insight.yaml (or check it with --check)")
-    build.add_argument("--upstream", default=str(spec.UPSTREAM_PATH))
-    build.add_argument("--output", default=str(spec.SERVED_PATH))
-    build.add_argument("--check", action="store_true", help="exit 1 when the file differs from what would be written")
+    build.add_argument(
+        "--upstream", default=str(spec.UPSTREAM_PATH), help="the published document (default: %(default)s)"
+    )
+    build.add_argument("--output", default=str(spec.SERVED_PATH), help="where to write (default: %(default)s)")
+    build.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 when the file differs from what would be written (default: off, write it)",
+    )
     build.set_defaults(run=_spec_build)
     return root
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return int(args.run(args))
+    try:
+        status = int(args.run(args))
+        sys.stdout.flush()  # inside the try: a reader that left (`| head`) must not cost a traceback at exit
+    except BrokenPipeError:
+        # The reader closed the pipe: stop quietly, like `cat` does. Point stdout at /dev/null so that Python's own
+        # flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a command its reader left
+    return status
 
 
 if __name__ == "__main__":

@@ -1,16 +1,21 @@
-"""Connexion's part of the mock: Swagger UI, the served contract, routing errors and the admin API.
+"""The Connexion app at the centre of the mock: it routes every request from the served contract.
 
-The report operation never reaches it (``mockserver.gate`` answers it in front), so its middleware stack is
-Connexion's minus security and request validation. Response validation is off: the tests and the contract checker
-validate responses; doing it per request would only slow the mock down. Every error Connexion or Starlette raises
-is turned into the contract's Error object here.
+    ServerError -> Exception (errors in our shape) -> NoSlashRedirect -> Routing (the contract's paths and the
+    admin API's) -> ContractGate (the report operation: checks, then its handler) -> Swagger UI -> Lifespan ->
+    Context -> the operation handlers (the admin API)
+
+Connexion's own SecurityMiddleware and RequestValidationMiddleware are left out: the gate does what they would
+(and what the contract can only say in prose), in one pass. Response validation is off: the tests and the contract
+checker validate responses; doing it per request would only slow the mock down. Every error Connexion or Starlette
+raises is turned into the contract's Error object here.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from connexion import AsyncApp
@@ -25,13 +30,17 @@ from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
+from starlette.routing import Mount, Route, Router
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contracts import spec
 from contracts.document import allowed_methods, path_methods
 from contracts.model import Contract
+from contracts.routes import whole_path
 from mockserver import errors
-from mockserver.handlers import Handlers
+from mockserver.gate import ContractGate
 from mockserver.report_links import ADMIN_BASE
+from mockserver.settings import Settings
 
 logger = logging.getLogger("insight_mock")
 
@@ -93,15 +102,57 @@ def _from_unexpected(_request: ConnexionRequest, error: Exception) -> ConnexionR
     return _as_connexion(errors.error_response(errors.InternalError("the mock failed unexpectedly; see its log")))
 
 
-def build_connexion_app(document: spec.Json, contract: Contract, handlers: Handlers) -> AsyncApp:
-    operations = handlers.by_operation_id()
+class ContractRouting(RoutingMiddleware):  # type: ignore[misc]  # connexion ships no type hints
+    """Connexion's routing, with each route matching the whole decoded path (``contracts.routes.whole_path``).
+
+    As Starlette compiles them, ``/v1/accounts/P1%0A/insight/generate-report`` is "no route" (a mount's ``.`` stops
+    at the line break) while ``/v1/.../generate-report%0A`` is the operation (``$`` matches before a final line
+    break). Here the first is the report operation with a malformed account id (its 400) and the second no route.
+    """
+
+    def add_api(self, specification: Any, base_path: str | None = None, arguments: Any = None, **kwargs: Any) -> None:
+        super().add_api(specification, base_path=base_path, arguments=arguments, **kwargs)
+        routers: list[Any] = [self.router]
+        while routers:
+            for route in routers.pop().routes:
+                if isinstance(route, Mount | Route):
+                    route.path_regex = whole_path(route.path_regex)
+                if isinstance(route, Mount) and isinstance(route.app, Router):
+                    routers.append(route.app)
+
+
+class NoSlashRedirect:
+    """The report route with a trailing slash is a 404 in our shape, not Starlette's empty 307 to the slash-less path:
+    a client posting JSON would follow it with a GET, or not at all."""
+
+    def __init__(self, app: ASGIApp, *, contract: Contract) -> None:
+        self.app = app
+        self.route = contract.route
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and path.endswith("/") and self.route.match(path[:-1]) is not None:
+            missing = errors.NotFound(f"no such route; the operation is at {path[:-1]} (no trailing slash)")
+            await errors.error_response(missing)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def build_connexion_app(
+    document: spec.Json, contract: Contract, settings: Settings, operations: Mapping[str, Callable[..., Any]]
+) -> AsyncApp:
+    """The Connexion app; ``operations`` maps each operationId (the contract's and the admin API's) to its handler."""
     app = AsyncApp(
         __name__,
         middlewares=[
             ServerErrorMiddleware,
             ExceptionMiddleware,
+            partial(NoSlashRedirect, contract=contract),
+            ContractRouting,
+            partial(ContractGate, contract=contract, settings=settings),
+            # After the gate, not before routing as in Connexion's default stack: the report operation never pays
+            # for Swagger UI's own router; its paths are in no API's contract, so routing passes them on.
             SwaggerUIMiddleware,
-            RoutingMiddleware,
             LifespanMiddleware,
             ContextMiddleware,
         ],
@@ -113,7 +164,7 @@ def build_connexion_app(document: spec.Json, contract: Contract, handlers: Handl
     app.add_api(admin, base_path=ADMIN_BASE)
     allow_table = path_methods(admin, ADMIN_BASE) + path_methods(document, contract.base_path)
     app.add_error_handler(errors.ApiError, _from_api_error)
-    app.add_error_handler(HTTPException, functools.partial(_from_http_exception, allow_table))
+    app.add_error_handler(HTTPException, partial(_from_http_exception, allow_table))
     app.add_error_handler(ProblemException, _from_problem)
     app.add_error_handler(Exception, _from_unexpected)
     return app

@@ -11,6 +11,9 @@ import random
 import re
 from dataclasses import dataclass
 
+from starlette.datastructures import Headers
+from starlette.types import Scope
+
 from mockserver.errors import BadRequest
 
 MAX_DELAY_MS = 30_000
@@ -95,8 +98,23 @@ def parse_latency(text: str) -> Latency:
     return Latency(low, high)
 
 
-def requested_delay_ms(header: str | None) -> int:
-    """The ``delay`` a Prefer header asks for, leniently (the gate answers 400 for a malformed one)."""
-    requested = _whole_number(_preference_pairs(header).get("delay", "")) if header else None
-    # Out of range is not delayed at all: the gate refuses it with a 400, which must not wait 30 s first.
-    return requested if requested is not None and requested <= MAX_DELAY_MS else 0
+PREFER_EXTENSION = "insight_mock.prefer"  # where a request's parsed Prefer header is kept in its ASGI scope
+
+
+def preferences_of(scope: Scope, headers: Headers, declared: tuple[int, ...]) -> Preferences:
+    """The request's preferences, parsed once per request: the first caller parses, later ones read the scope.
+
+    The front door asks first (for ``delay``) and the gate later (for ``code``): a malformed header is remembered and
+    refused with its 400 by whoever needs the preferences to answer, and never delays anything.
+    """
+    extensions = scope.setdefault("extensions", {})
+    parsed: Preferences | BadRequest | None = extensions.get(PREFER_EXTENSION)
+    if parsed is None:
+        try:
+            parsed = parse_prefer(headers.get("prefer"), declared)
+        except BadRequest as error:
+            parsed = error
+        extensions[PREFER_EXTENSION] = parsed
+    if isinstance(parsed, BadRequest):
+        raise BadRequest(parsed.message)  # a fresh exception: one raised twice would carry its first traceback
+    return parsed

@@ -121,12 +121,17 @@ def error_body(error: ApiError) -> dict[str, Any]:
     return {"error": detail}
 
 
+# Built once: json.dumps with any option builds a new encoder on every call, which a 200 would pay for.
+_UTF8_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_ASCII_JSON = json.JSONEncoder(separators=(",", ":"))
+
+
 def json_bytes(value: Any) -> bytes:
     """JSON as UTF-8; text a client sent that is not valid Unicode (a lone surrogate) is kept as an escape."""
     try:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return _UTF8_JSON.encode(value).encode("utf-8")
     except UnicodeEncodeError:
-        return json.dumps(value, separators=(",", ":")).encode("ascii")
+        return _ASCII_JSON.encode(value).encode("ascii")
 
 
 def error_response(error: ApiError) -> Response:
@@ -138,9 +143,11 @@ def error_response(error: ApiError) -> Response:
 # What `Prefer: code=NNN` answers: the messages a real server would give, so a UI can show them as they are.
 # Factories, not instances: an exception raised twice would carry its first traceback along.
 FORCED: dict[int, Callable[[], ApiError]] = {
+    # The request passed every check (or was not looked at): no field of it may be blamed, so the one problem listed
+    # is the whole body's and says it was forced. The shape is a validation error's, for a UI to render.
     400: lambda: InvalidBody(
-        "the report request has 1 problem: schedule 'monthly' needs 'to' = 2026-12-01 (forced by Prefer)",
-        problems=[Violation("window-end", "/to", "schedule 'monthly' needs 'to' = 2026-12-01", "2026-12-01")],
+        "the report request has 1 problem: refused on request (forced by Prefer: code=400)",
+        problems=[Violation("forced", "", "refused on request (forced by Prefer: code=400), not because of any field")],
     ),
     401: lambda: Unauthorized(
         "the token has expired (forced by Prefer)", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}

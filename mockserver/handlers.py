@@ -1,6 +1,8 @@
 """Connexion operation handlers: thin glue between an accepted request and its answer.
 
-The gate (``mockserver.gate``) has already authenticated, validated and filled in defaults; the handlers only answer.
+Connexion's Resolver finds them by operationId (``Handlers.by_operation_id``). The report operation's handler is
+called by the gate (``mockserver.gate``) once it has authenticated, validated and filled in defaults; it only answers.
+The admin API's handlers are called by Connexion itself.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from starlette.responses import Response
 
 from contracts import validation
 from contracts.model import Contract
-from mockserver.errors import BadRequest, InternalError, json_bytes
+from mockserver.errors import BadRequest, json_bytes
 from mockserver.frontdoor import REPORT_URL_HEADER
 from mockserver.gate import AcceptedRequest, check_account
 from mockserver.journal import Journal
@@ -31,14 +33,14 @@ class Handlers:
 
     def by_operation_id(self) -> dict[str, Callable[..., Any]]:
         return {
-            self.contract.operation_id: self.answered_by_the_gate,
+            self.contract.operation_id: self.generate_report,
             "mock_health": self.health,
             "mock_get_report": self.get_report,
             "mock_list_requests": self.list_requests,
             "mock_clear_requests": self.clear_requests,
         }
 
-    def report_accepted(self, accepted: AcceptedRequest) -> Response:
+    def generate_report(self, accepted: AcceptedRequest) -> Response:
         """200: the accepted params, echoed as the contract's ``InsightReportParams``, and where the report is."""
         link = accepted.base_url + report_path(accepted.aid, accepted.params, self.settings.report_key)
         return Response(
@@ -47,10 +49,6 @@ class Handlers:
             media_type="application/json",
             headers={REPORT_URL_HEADER: link},
         )
-
-    async def answered_by_the_gate(self, aid: str) -> Response:
-        """Connexion needs a function for the report operation; the gate answers every request to it first."""
-        raise InternalError("the report operation reached Connexion's handler; the contract gate should answer it")
 
     async def get_report(self, report_id: str) -> Response:
         aid, params = open_report_token(report_id, self.settings.report_key)

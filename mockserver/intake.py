@@ -13,6 +13,7 @@ from typing import Any
 
 from starlette.types import Receive
 
+from contracts.media_types import parse_media_type
 from mockserver.errors import InvalidJson, PayloadTooLarge, UnsupportedMediaType
 
 JSON_MEDIA_TYPE = "application/json"
@@ -26,13 +27,13 @@ def check_media_type(content_type: str | None) -> None:
     """Accept ``application/json`` with an optional UTF-8 charset; anything else is a 415 that says what to send."""
     if not content_type:
         raise UnsupportedMediaType(f"missing Content-Type; send the body as '{JSON_MEDIA_TYPE}'")
-    media_type, *parameters = (part.strip() for part in content_type.split(";"))
-    if media_type.lower() != JSON_MEDIA_TYPE:
-        raise UnsupportedMediaType(f"Content-Type {media_type!r} is not supported; send '{JSON_MEDIA_TYPE}'")
-    for parameter in parameters:
-        name, _, value = parameter.partition("=")
-        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
-            raise UnsupportedMediaType(f"charset {value.strip()!r} is not supported; JSON bodies are UTF-8")
+    media_type = parse_media_type(content_type)
+    if media_type.essence != JSON_MEDIA_TYPE:
+        shown = content_type.split(";")[0].strip()
+        raise UnsupportedMediaType(f"Content-Type {shown!r} is not supported; send '{JSON_MEDIA_TYPE}'")
+    for charset in media_type.values("charset"):  # each of them: one non-UTF-8 charset is enough to misread
+        if charset.lower() not in ("utf-8", "utf8"):
+            raise UnsupportedMediaType(f"charset {charset!r} is not supported; JSON bodies are UTF-8")
 
 
 def check_declared_length(content_length: str | None, limit: int) -> None:

@@ -1,66 +1,77 @@
-"""The request journal: the last N requests one worker answered, bounded in count and in the size of each entry."""
+"""The request journal of the mock and of the proxy: the last N exchanges, shared by every worker process.
+
+One worker keeps its entries in memory. With ``--workers N`` the serving parent creates an SQLite database in a
+temporary directory and every worker opens it (write-ahead log, so readers never wait for the writer), so ``GET``
+lists what all the workers answered and ``DELETE`` clears it for all. Durability is not wanted (``synchronous=OFF``):
+it is a debugging aid that dies with the server.
+
+Each entry is a JSON-able object recorded on the hot path with raw values; the caller's ``render`` formats it when the
+journal is listed. Every text a client controls is cut to a bound here, so one request cannot make an entry large,
+and credentials are never stored: not the Authorization header, not tokens in the query or in the body.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
-import time
+import sqlite3
+import threading
 from collections import deque
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
-MAX_TEXT = 512  # characters kept of a path or query: a client cannot make one entry large
-MAX_ERROR_BODY = 4096
+MAX_TEXT = 512  # characters kept of a path or query
+MAX_BODY = 4096  # characters kept of a request body or an error answer
+FLUSH_AT = 64  # buffered entries written in one transaction
+FLUSH_AFTER = 0.05  # seconds an entry may wait in the buffer
+
 _SECRET_QUERY = re.compile(r"((?:^|&)(?:access_token|token|id_token|jwt|api_key)=)[^&]*", re.IGNORECASE)
+# Redaction runs only on a body that mentions a secret's name or a JWT's first bytes (most never do): then every
+# JSON string member whose name says it holds a secret is blanked, and so is any string shaped like a JWT.
+_SECRET_HINTS = ("token", "secret", "passw", "key", "authori", "credential", "eyj")
+_SECRET_NAME = re.compile(r"token|secret|passw|api.?key|authori[sz]ation|credential", re.IGNORECASE)
+_STRING_MEMBER = re.compile(r'"((?:[^"\\]|\\.)*)"(\s*:\s*)"(?:[^"\\]|\\.)*"')
+_JWT = re.compile(r"eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*")
+REDACTED = "(redacted)"
 
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One answered request, as recorded on the hot path: raw values, formatted only when listed."""
-
-    at: float  # time.time()
-    method: str
-    path: str
-    query: str
-    status: int
-    error_body: bytes
-    report_url: str | None
-    authorization: str  # the scheme only: credentials are never stored, not even in memory
-    duration_ms: float
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "time": datetime.fromtimestamp(self.at, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-            "method": self.method,
-            "path": self.path,
-            "query": self.query,
-            "status": self.status,
-            "outcome": outcome_of(self.status),
-            "error_code": error_code_of(self.error_body) if self.error_body else None,
-            "report_url": self.report_url,
-            "authorization": self.authorization,
-            "duration_ms": self.duration_ms,
-        }
+Entry = dict[str, Any]
+_ENCODER = json.JSONEncoder(separators=(",", ":"))  # built once: json.dumps with options builds one per call
 
 
 def redact_query(query: str) -> str:
-    return _SECRET_QUERY.sub(r"\1(redacted)", query)[:MAX_TEXT]
+    return _SECRET_QUERY.sub(r"\1" + REDACTED, query)[:MAX_TEXT]
+
+
+def redact_body(body: bytes) -> str:
+    """A request body as the journal keeps it: text, at most ``MAX_BODY`` characters, secrets replaced."""
+    text = body[:MAX_BODY].decode("utf-8", "replace")
+    lowered = text.lower()
+    if not any(hint in lowered for hint in _SECRET_HINTS):  # substring tests: far cheaper than any regex
+        return text
+    text = _STRING_MEMBER.sub(_blank_secret_member, text)
+    return _JWT.sub(REDACTED, text)
+
+
+def _blank_secret_member(member: re.Match[str]) -> str:
+    if _SECRET_NAME.search(member.group(1)):
+        return f'"{member.group(1)}"{member.group(2)}"{REDACTED}"'
+    return member.group(0)
 
 
 def describe_authorization(header: str | None) -> str:
     if not header:
         return "none"
     scheme = header.strip().split(" ", 1)[0][:20].lower()
-    return f"{scheme} (redacted)"
+    return f"{scheme} {REDACTED}"
 
 
 def outcome_of(status: int) -> str:
     return "accepted" if status < 400 else "rejected" if status < 500 else "failed"
 
 
-def error_code_of(body: bytes) -> str | None:
+def error_code_of(body: bytes | str) -> str | None:
     try:
         code = json.loads(body)["error"]["code"]
     except (ValueError, KeyError, TypeError):
@@ -68,50 +79,106 @@ def error_code_of(body: bytes) -> str | None:
     return str(code)[:100] if code is not None else None
 
 
+def _as_is(entry: Entry) -> Entry:
+    return entry
+
+
 class Journal:
-    """A ring buffer: appending past ``capacity`` drops the oldest entry."""
+    """The last ``capacity`` entries, newest first when listed; shared through the SQLite file ``path`` when given.
 
-    def __init__(self, capacity: int) -> None:
-        self._entries: deque[Entry] = deque(maxlen=capacity)
+    Without a path (one process) the entries are kept as they are, in a ring buffer: a write is an append. With a
+    path a write appends to a buffer that goes to the database in one transaction when it holds ``FLUSH_AT``
+    entries, ``FLUSH_AFTER`` seconds after its first entry, or before this process reads or clears the journal: a
+    request pays for its JSON and a share of one insert, and another worker sees an entry at most ``FLUSH_AFTER``
+    seconds late.
+    """
+
+    def __init__(self, capacity: int, path: Path | None = None, render: Callable[[Entry], Entry] = _as_is) -> None:
+        if not 1 <= capacity <= 100_000:
+            raise ValueError("the journal size must be between 1 and 100000")
         self.capacity = capacity
+        self.render = render
+        self._memory: deque[Entry] | None = deque(maxlen=capacity) if path is None else None
+        # One connection per process, used from the event loop's thread (and a test client's): guarded by a lock.
+        self._lock = threading.Lock()
+        self._pending: list[tuple[str]] = []
+        self._db: sqlite3.Connection | None = None
+        if path is not None:
+            self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=5)
+            self._db.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
+            self._db.execute("PRAGMA synchronous=OFF")  # a debugging aid that dies with the server: no fsync
+            self._db.execute("CREATE TABLE IF NOT EXISTS journal (id INTEGER PRIMARY KEY, entry TEXT NOT NULL)")
 
-    def record(
-        self,
-        *,
-        started: float,
-        method: str,
-        path: str,
-        query: str,
-        status: int,
-        error_body: bytes,
-        report_url: str | None,
-        authorization: str | None,
-    ) -> None:
-        self._entries.append(
-            Entry(
-                at=time.time(),
-                method=method[:16],
-                path=path[:MAX_TEXT],
-                query=redact_query(query) if query else "",
-                status=status,
-                error_body=error_body[:MAX_ERROR_BODY],
-                report_url=report_url[:MAX_TEXT] if report_url else None,
-                authorization=describe_authorization(authorization),
-                duration_ms=round((time.perf_counter() - started) * 1000, 3),
-            )
-        )
+    def record(self, entry: Entry) -> None:
+        if self._memory is not None:
+            self._memory.append(entry)
+            return
+        text = _ENCODER.encode(entry)
+        with self._lock:
+            self._pending.append((text,))
+            first, full = len(self._pending) == 1, len(self._pending) >= FLUSH_AT
+        if full:
+            self.flush()
+        elif first:
+            try:
+                asyncio.get_running_loop().call_later(FLUSH_AFTER, self.flush)
+            except RuntimeError:  # no event loop (a script, a test): write now
+                self.flush()
+
+    def flush(self) -> None:
+        """Write the buffered entries to the shared database (nothing to do for an in-memory journal)."""
+        with self._lock:
+            if self._db is None or not self._pending:
+                return
+            rows, self._pending = self._pending, []
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany("INSERT INTO journal (entry) VALUES (?)", rows)
+                self._db.execute(
+                    "DELETE FROM journal WHERE id <= (SELECT max(id) FROM journal) - ?", (self.capacity,)
+                )
+            finally:
+                self._db.execute("COMMIT")
+
+    def entries(self) -> list[Entry]:
+        """The kept entries as recorded, newest first."""
+        if self._memory is not None:
+            return list(reversed(self._memory))
+        self.flush()
+        with self._lock:
+            assert self._db is not None
+            rows = self._db.execute("SELECT entry FROM journal ORDER BY id DESC LIMIT ?", (self.capacity,)).fetchall()
+        return [json.loads(text) for (text,) in rows]
 
     def clear(self) -> int:
-        removed = len(self._entries)
-        self._entries.clear()
-        return removed
+        """Empty the journal (for every process sharing it); how many entries it held."""
+        if self._memory is not None:
+            removed = len(self._memory)
+            self._memory.clear()
+            return removed
+        self.flush()
+        with self._lock:
+            assert self._db is not None
+            return int(self._db.execute("DELETE FROM journal").rowcount)
 
     def __iter__(self) -> Iterator[Entry]:
-        return iter(list(self._entries))
+        return iter(self.entries())
 
     def __len__(self) -> int:
-        return len(self._entries)
+        if self._memory is not None:
+            return len(self._memory)
+        self.flush()
+        with self._lock:
+            assert self._db is not None
+            (count,) = self._db.execute("SELECT count(*) FROM journal").fetchone()
+        return int(count)
 
     def as_json(self) -> dict[str, Any]:
-        entries = [entry.as_json() for entry in reversed(list(self._entries))]  # newest first
-        return {"capacity": self.capacity, "count": len(entries), "requests": entries}
+        listed = [self.render(entry) for entry in self.entries()]
+        return {"capacity": self.capacity, "count": len(listed), "requests": listed}
+
+    def close(self) -> None:
+        self.flush()
+        with self._lock:
+            if self._db is not None:
+                self._db.close()

@@ -204,10 +204,14 @@ def mint_token(
     secret: str = DEV_SECRET,
     subject: str = "insight-mock-user",
     now: float | None = None,
+    algorithm: str = "HS256",
 ) -> str:
-    """A HS256 token that the mock accepts in ``claims`` mode (and in ``verify`` mode with the same secret)."""
+    """A token the mock accepts in ``claims`` mode, and in ``verify`` mode when signed with the matching key.
+
+    ``secret`` is the HS256 secret, or with ``algorithm="RS256"`` the PEM private key.
+    """
     issued = int(now if now is not None else time.time())
     claims: dict[str, Any] = {"sub": subject, "scope": " ".join(scopes), "iat": issued, "exp": issued + ttl_seconds}
     if aid is not None:
         claims[ACCOUNT_CLAIM] = aid
-    return jwt.encode(claims, secret, algorithm="HS256")
+    return jwt.encode(claims, secret, algorithm=algorithm)

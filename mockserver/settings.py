@@ -59,6 +59,8 @@ class Settings:
     fail_rate: float = 0.0
     seed: int = 0  # seeds --fail-rate and --latency ranges, so a run can be reproduced
     journal_size: int = 200
+    # The journal's SQLite file, shared by the workers of one `serve` (None: in memory, for one process).
+    journal_path: Path | None = None
     # Signs report URLs. Every worker and every machine behind a load balancer must share it to serve any URL.
     report_key: str = "insight-mock-report-url-signing-key-v1"
 
@@ -99,6 +101,8 @@ class Settings:
             converted["auth"] = AuthMode(converted["auth"])
         if "spec_path" in converted:
             converted["spec_path"] = Path(converted["spec_path"])
+        if converted.get("journal_path") is not None:
+            converted["journal_path"] = Path(converted["journal_path"])
         if "cors_origins" in converted:
             converted["cors_origins"] = tuple(converted["cors_origins"])
         if isinstance(converted.get("latency"), dict):
@@ -109,4 +113,5 @@ class Settings:
         """This configuration as JSON, for the worker processes (``from_env`` reads it back)."""
         values = dataclasses.asdict(self)
         values["spec_path"] = str(self.spec_path)
+        values["journal_path"] = str(self.journal_path) if self.journal_path else None
         return json.dumps(values)

@@ -2,10 +2,13 @@
 
 Path mapping: the path and query a client sends are appended, as received (percent-encoding kept), to the upstream URL:
 ``--upstream http://127.0.0.1:8080`` and ``POST /v1/accounts/P1/...`` go to ``http://127.0.0.1:8080/v1/accounts/P1/...``;
-``--upstream https://staging.example/api`` sends it to ``https://staging.example/api/v1/accounts/P1/...``. Only
+``--upstream https://staging.example/api`` sends it to ``https://staging.example/api/v1/accounts/P1/...``. An upstream
+that ends with the contract's base path (its own server URL, ``https://api.dintero.com/v1``) has it removed first, so
+``/v1`` is not sent twice. Only
 ``/_proxy/requests`` (GET, DELETE) is the proxy's own.
 
-Exchanges with the contract's report operation (its method, on ``base_path + path``) are validated; everything else is
+Exchanges with the contract's report operation (its method, on a path its route matches: ``contracts.routes``, the
+matcher the mock's routing agrees with) are validated; everything else is
 forwarded and journalled as not in the contract. A request body is kept for validation up to ``max_validated_bytes``,
 and so is the start of a report answer: the answer is held back until it is complete (it is small JSON) so that its
 violations can go into the ``sl-violations`` header; a larger one is streamed through and reported "not validated: too
@@ -15,9 +18,7 @@ large". Answers of other routes (report downloads) are streamed as they arrive, 
 from __future__ import annotations
 
 import asyncio
-import re
 import time
-from collections import deque
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
@@ -28,6 +29,7 @@ from typing import Any, Literal
 import httpx
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -35,7 +37,8 @@ from starlette.types import Receive, Scope, Send
 
 from contracts.model import Contract, default_contract
 from mockserver.errors import ApiError, BadRequest, error_response
-from mockserver.journal import MAX_TEXT, describe_authorization, redact_query
+from mockserver.header_limit import HeaderLimit
+from mockserver.journal import MAX_TEXT, Journal, describe_authorization, redact_body, redact_query
 from mockserver.proxy.violations import (
     HEADER,
     WARNING,
@@ -50,6 +53,7 @@ from mockserver.proxy.violations import (
     response_refusal,
     upstream_failure,
 )
+from mockserver.shutdown import AnswerWhileStopping
 
 Mode = Literal["report", "enforce"]
 RawHeaders = list[tuple[bytes, bytes]]
@@ -75,6 +79,19 @@ def parse_upstream(url: str) -> str:
     if parsed.query or parsed.fragment:
         raise ValueError(f"--upstream {url!r} must not have a query or a fragment")
     return str(parsed.copy_with(path=parsed.raw_path.decode("ascii").rstrip("/") or "/")).rstrip("/")
+
+
+def without_base_path(upstream: str, base_path: str) -> str:
+    """The upstream minus the contract's base path, when it ends with it: clients send paths that start with it.
+
+    The contract's own server URL (``https://api.dintero.com/v1``, as in its ``servers``) is the natural thing to pass
+    as ``--upstream``; appending ``/v1/accounts/...`` to it would send ``/v1`` twice. Any other prefix
+    (``https://host/api``) is kept and the client's path appended to it.
+    """
+    path = httpx.URL(upstream).path.rstrip("/")
+    if base_path.strip("/") and (path == base_path or path.endswith(base_path)):
+        return upstream.removesuffix(base_path)
+    return upstream
 
 
 def target_url(upstream: str, raw_path: bytes, query: bytes) -> str:
@@ -106,12 +123,6 @@ def with_violations(headers: RawHeaders, value: str | None) -> RawHeaders:
             result = [(n, v) for n, v in result if n.lower() != b"access-control-expose-headers"]
             result.append((b"access-control-expose-headers", b", ".join([*exposed, HEADER.encode()])))
     return result
-
-
-def operation_pattern(contract: Contract) -> re.Pattern[str]:
-    """The report operation's path, ``{aid}`` a group (empty allowed: a missing id is reported, not missed)."""
-    template = re.escape(contract.base_path + contract.path).replace(re.escape("{aid}"), "(?P<aid>[^/]*)")
-    return re.compile(f"^{template}$")
 
 
 async def buffer_up_to(chunks: AsyncIterator[bytes], limit: int) -> tuple[bytes, bool]:
@@ -153,6 +164,7 @@ class Exchange:
     method: str
     path: str
     query: str
+    body: str | None  # the request body as sent (bounded, secrets redacted)
     operation: str | None  # the contract's operationId; None: not in the contract, forwarded unchecked
     outcome: str  # forwarded | refused (enforce, request) | replaced (enforce, response) | failed (upstream)
     status: int | None  # what the client got; None when the answer broke off after its headers
@@ -161,26 +173,6 @@ class Exchange:
     error: str | None
     authorization: str  # the scheme alone, never the credential
     duration_ms: float
-
-
-class ExchangeJournal:
-    """The last ``capacity`` exchanges, newest first on reading; bounded in count and in the size of each entry."""
-
-    def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
-        self._entries: deque[Exchange] = deque(maxlen=capacity)
-
-    def record(self, exchange: Exchange) -> None:
-        self._entries.append(exchange)
-
-    def clear(self) -> int:
-        removed = len(self._entries)
-        self._entries.clear()
-        return removed
-
-    def as_json(self) -> dict[str, Any]:
-        entries = [asdict(entry) for entry in reversed(self._entries)]
-        return {"capacity": self.capacity, "count": len(entries), "requests": entries}
 
 
 @dataclass
@@ -195,6 +187,7 @@ class _Trace:
     upstream_status: int | None = None
     violations: list[ProxyViolation] = field(default_factory=list)
     error: str | None = None
+    body: bytes = b""
 
     def entry(self) -> Exchange:
         return Exchange(
@@ -202,6 +195,7 @@ class _Trace:
             method=str(self.scope["method"])[:16],
             path=str(self.scope["path"])[:MAX_TEXT],
             query=redact_query(self.scope.get("query_string", b"").decode("latin-1")),
+            body=redact_body(self.body) if self.body else None,
             operation=self.operation,
             outcome=self.outcome,
             status=self.status,
@@ -244,28 +238,29 @@ class Forwarder:
     """The ASGI endpoint that forwards one exchange, validating it when it is the report operation."""
 
     def __init__(
-        self, settings: ProxySettings, contract: Contract, client: httpx.AsyncClient, journal: ExchangeJournal
+        self, settings: ProxySettings, contract: Contract, client: httpx.AsyncClient, journal: Journal
     ) -> None:
         self.settings = settings
         self.contract = contract
         self.client = client
         self.journal = journal
-        self.operation = operation_pattern(contract)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        match = self.operation.match(scope["path"]) if scope["method"] == self.contract.method else None
-        trace = _Trace(scope, self.contract.operation_id if match else None)
+        route = self.contract.route
+        parameters = route.match(scope["path"]) if scope["method"] == route.method else None
+        trace = _Trace(scope, route.operation_id if parameters is not None else None)
         try:
-            await self._exchange(scope, receive, send, trace, match.group("aid") if match else None)
+            await self._exchange(scope, receive, send, trace, parameters["aid"] if parameters is not None else None)
         except ClientGone:
             trace.outcome, trace.error = "failed", "the client disconnected before sending its whole request"
         finally:
-            self.journal.record(trace.entry())
+            self.journal.record(asdict(trace.entry()))
 
     async def _exchange(self, scope: Scope, receive: Receive, send: Send, trace: _Trace, aid: str | None) -> None:
         limit = self.settings.max_validated_bytes
         chunks = client_chunks(receive)
         head, complete = await buffer_up_to(chunks, limit)
+        trace.body = head
         verdict: RequestVerdict | None = None
         if aid is not None:
             verdict = self._check_request(scope, aid, head if complete else Unread(f"larger than {limit} bytes"))
@@ -424,7 +419,9 @@ def create_proxy_app(
         raise ValueError(f"mode must be 'report' or 'enforce', not {mode!r}")
     if timeout <= 0 or max_validated_bytes < 1 or not 1 <= journal_size <= 100_000:
         raise ValueError("timeout must be positive, max_validated_bytes at least 1, journal_size 1..100000")
-    settings = ProxySettings(parse_upstream(upstream), mode, timeout, max_validated_bytes, journal_size)
+    contract = contract or default_contract()
+    root = without_base_path(parse_upstream(upstream), contract.base_path)
+    settings = ProxySettings(root, mode, timeout, max_validated_bytes, journal_size)
     client = httpx.AsyncClient(
         timeout=httpx.Timeout(timeout),
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
@@ -432,8 +429,8 @@ def create_proxy_app(
         cookies=_refusing_all_cookies(),
         transport=transport,
     )
-    journal = ExchangeJournal(journal_size)
-    forwarder = Forwarder(settings, contract or default_contract(), client, journal)
+    journal = Journal(journal_size)
+    forwarder = Forwarder(settings, contract, client, journal)
 
     async def list_requests(request: Request) -> Response:
         return JSONResponse(journal.as_json())
@@ -451,7 +448,9 @@ def create_proxy_app(
         Route("/_proxy/requests", clear_requests, methods=["DELETE"]),
         Route("/{path:path}", forwarder),  # an ASGI endpoint: every method
     ]
-    app = Starlette(routes=list(routes), lifespan=lifespan)
+    # Outermost first: a Ctrl-C with requests in flight answers them 503; headers over 16 KiB get a 431.
+    middleware = [Middleware(AnswerWhileStopping), Middleware(HeaderLimit)]
+    app = Starlette(routes=list(routes), middleware=middleware, lifespan=lifespan)
     app.state.settings = settings
     app.state.journal = journal
     return app

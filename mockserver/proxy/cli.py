@@ -20,6 +20,7 @@ def _positive(text: str) -> float:
 def _proxy(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from mockserver.header_limit import uvicorn_options
     from mockserver.proxy.app import create_proxy_app
 
     try:
@@ -41,6 +42,7 @@ def _proxy(args: argparse.Namespace) -> int:
     print(f"  Journal:     {origin}/_proxy/requests", flush=True)
     uvicorn.run(
         app,
+        **uvicorn_options(),  # headers over 16 KiB: our 431, whatever the parser
         host=args.host,
         port=args.port,
         access_log=args.access_log,
@@ -61,9 +63,14 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         description="Forward every request to --upstream unchanged; report contract violations of the report "
         "operation in the sl-violations header and at /_proxy/requests.",
     )
-    proxy.add_argument("--upstream", required=True, help="the API origin and optional path prefix, e.g. https://host")
-    proxy.add_argument("--host", default="127.0.0.1")
-    proxy.add_argument("--port", type=int, default=8081)
+    proxy.add_argument(
+        "--upstream",
+        required=True,
+        help="the API's URL (required): an origin (https://host), the contract's server URL "
+        "(https://api.dintero.com/v1) or an origin with a path prefix (https://host/api, then /v1/... is appended)",
+    )
+    proxy.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
+    proxy.add_argument("--port", type=int, default=8081, help="port to listen on (default: 8081)")
     proxy.add_argument(
         "--mode",
         choices=["report", "enforce"],
@@ -76,7 +83,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     proxy.add_argument(
         "--max-validated-kib", type=int, default=64, help="KiB of a body kept for validation (default 64)"
     )
-    proxy.add_argument("--access-log", action="store_true", help="log every request")
+    proxy.add_argument("--access-log", action="store_true", help="log every request (default: off)")
     proxy.set_defaults(run=_proxy)
 
 

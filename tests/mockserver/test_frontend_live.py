@@ -11,16 +11,10 @@ import httpx
 import pytest
 
 from mockserver.security import mint_token
-from tests.conftest import start_mock, stop
+from tests.conftest import MONTHLY, start_mock, stop
 
 PATH = "/accounts/P12345678/insight/generate-report"
-VALID = {
-    "dataType": "checkout/transactions",
-    "schedule": "monthly",
-    "language": "en",
-    "from": "2026-11-01",
-    "to": "2026-12-01",
-}
+VALID = MONTHLY
 AUTH = {"Authorization": f"Bearer {mint_token(('write:insight',))}"}
 ORIGIN = "https://reports.example.com"
 

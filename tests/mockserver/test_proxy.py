@@ -34,18 +34,12 @@ from mockserver.proxy.app import create_proxy_app
 from mockserver.proxy.cli import register
 from mockserver.proxy.violations import HEADER, decode_header
 from mockserver.security import mint_token
-from tests.conftest import ROOT, free_port
+from tests.conftest import MONTHLY, ROOT, free_port, wait_until_serving
 
 pytestmark = pytest.mark.live
 
 PATH = "/v1/accounts/P12345678/insight/generate-report"
-VALID = {
-    "dataType": "checkout/transactions",
-    "schedule": "monthly",
-    "language": "en",
-    "from": "2026-11-01",
-    "to": "2026-12-01",
-}
+VALID = MONTHLY
 ORDERS_MONTHLY = {**VALID, "dataType": "orders/orderoperations"}
 WRONG_WINDOW = {**VALID, "to": "2026-11-30"}
 TOKEN = mint_token(("write:insight",))
@@ -145,7 +139,7 @@ class WrongUpstream:
             problem = {"type": "about:blank", "title": "Bad Request", "status": 400, "detail": "the window is wrong"}
             return JSONResponse(problem, status_code=400, media_type="application/problem+json")
         if behave == "bad-echo":
-            return JSONResponse({**echo, "language": "no"})
+            return JSONResponse({**echo, "language": "en"})  # VALID asks for "no"
         if behave == "huge":
             return JSONResponse({**echo, "padding": "x" * 200_000})
         if behave == "gzip":
@@ -266,6 +260,7 @@ def test_the_journal_is_newest_first_and_never_holds_a_token(proxy: str) -> None
     post(proxy, VALID)
     newest, older = journal(proxy)[:2]
     assert newest["violations"] == [] and older["violations"][0]["code"] == "window-end"
+    assert json.loads(newest["body"]) == VALID and json.loads(older["body"]) == WRONG_WINDOW  # what the app sent
     assert older["query"] == "access_token=(redacted)" and older["authorization"] == "bearer (redacted)"
     assert (
         TOKEN not in httpx.get(proxy + "/_proxy/requests").text
@@ -318,6 +313,33 @@ def test_enforce_mode_forwards_valid_traffic_unchanged(enforcing: str, mock_orig
     assert proxied.status_code == 200 and proxied.content == direct.content and HEADER not in proxied.headers
 
 
+def test_the_contracts_own_server_url_as_upstream_does_not_double_the_base_path(mock_origin: str) -> None:
+    for upstream in (mock_origin + "/v1", mock_origin + "/v1/"):
+        with serving(create_proxy_app(upstream), proxy=True) as origin:
+            response = post(origin)
+            assert response.status_code == 200 and HEADER not in response.headers, upstream
+            assert journal(origin)[0]["upstream_status"] == 200
+
+
+async def _path_seen(request: Request) -> Response:
+    return JSONResponse({"path": request.url.path})
+
+
+@pytest.mark.parametrize(
+    ("suffix", "seen"),
+    [
+        ("", "/v1/x"),  # an origin: the path as sent
+        ("/v1", "/v1/x"),  # the contract's server URL: /v1 once
+        ("/api", "/api/v1/x"),  # another prefix: kept, the path appended
+        ("/api/v1", "/api/v1/x"),  # a prefix and then the server URL's path
+    ],
+)
+def test_where_a_request_goes_for_each_kind_of_upstream(suffix: str, seen: str) -> None:
+    upstream_app = Starlette(routes=[Route("/{path:path}", _path_seen)])
+    with serving(upstream_app) as upstream, serving(create_proxy_app(upstream + suffix), proxy=True) as origin:
+        assert httpx.get(origin + "/v1/x", timeout=10).json() == {"path": seen}
+
+
 # --- in front of wrong upstreams -------------------------------------------------------------------------------------
 
 
@@ -342,7 +364,7 @@ def test_a_problem_json_error_is_reported_as_the_wrong_media_type(proxy_to_wrong
 
 def test_an_echo_that_differs_from_the_request_is_reported(proxy_to_wrong: str) -> None:
     response = post(proxy_to_wrong, **{"X-Behave": "bad-echo"})
-    assert response.status_code == 200 and response.json()["language"] == "no"
+    assert response.status_code == 200 and response.json()["language"] == "en"
     assert [v["code"] for v in violations(response)] == ["echo"]
 
 
@@ -486,13 +508,7 @@ def test_the_proxy_command_serves_the_proxy(mock_origin: str) -> None:
     )
     origin = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(origin + "/_proxy/requests", timeout=1).status_code == 200:
-                    break
-            assert time.monotonic() < deadline and process.poll() is None, "the proxy did not start"
-            time.sleep(0.05)
+        wait_until_serving(origin + "/_proxy/requests", process, 20.0)
         response = post(origin, ORDERS_MONTHLY)
         assert response.status_code == 400 and violations(response)[0]["code"] == "enum"
     finally:
