@@ -5,8 +5,8 @@ Registered on import (``SCHEMATHESIS_HOOKS=contracts.checks`` loads them and the
 * ``insight_error_shape``: every 4xx/5xx answer is the contract's Error object, as ``application/json``, with a
   non-empty ``error.message``;
 * ``insight_echo``: a 200 echoes the request exactly, with the contract's defaults filled in;
-* ``insight_window_rules``: a body whose only problems are from/to rules gets a 400; a body with a valid window is
-  not refused for its window.
+* ``insight_window_rules``: a body whose only problems are from/to rules gets a 400 that points at the broken bound;
+  a body with a valid window is not refused for its window.
 
 The judgements themselves live in ``contracts.judgements`` (pure, no Schemathesis), shared with the property phase
 of ``insight-contracts check`` and with the validating proxy.
@@ -19,8 +19,8 @@ from typing import Any
 import schemathesis
 from schemathesis.core.parameters import ParameterLocation
 
-from contracts import hooks
-from contracts.judgements import echo_problem, error_shape_problem, window_problem
+from contracts import hooks, validation
+from contracts.judgements import echo_problem, error_shape_problem, reason_problem, window_problem
 from contracts.model import default_contract
 
 # --- Schemathesis registration ---------------------------------------------------------------------------------------
@@ -60,7 +60,14 @@ def insight_echo(ctx: Any, response: Any, case: Any) -> bool | None:
 @schemathesis.check
 def insight_window_rules(ctx: Any, response: Any, case: Any) -> bool | None:
     if _is_report_case(case) and _body_is_positive(case) and response.status_code in (200, 400):
-        problem = window_problem(default_contract(), case.body, response.status_code)
+        contract = default_contract()
+        problem = window_problem(contract, case.body, response.status_code)
+        if problem is None and response.status_code == 400:
+            # A window refused for its window must say where: the places our validator finds.
+            found = validation.validate_body(contract, case.body)
+            if found and all(validation.is_window_problem(violation) for violation in found):
+                paths = tuple(dict.fromkeys(violation.path for violation in found))
+                problem = reason_problem(paths, response.status_code, response.content)
         if problem:
             raise AssertionError(problem)
     return None

@@ -1,20 +1,24 @@
-"""``insight-contracts check BASE_URL --token T``: does a deployment keep the Insight contract?
+"""``insight-contracts``: check a deployment, lint and build the contract, and diff two versions of it.
 
-Two phases, one verdict:
+``insight-contracts check BASE_URL --token T`` runs two phases and gives one verdict:
 
 1. **Schemathesis** over the served contract (``spec/insight.yaml``) with every check, positive and negative data,
    ``positive_data_acceptance`` expecting 2xx only, our hooks (valid windows for positive bodies) and our checks
    (Error shape, echo, window rules);
-2. **properties**: ``report_params()`` draws must get 2xx and be echoed; each ``invalid_report_params(kind)`` draw must
-   get a 400 in the Error shape; requests without a token, with a garbage or an unsigned token must get 401.
+2. **properties** (``contracts.probes``): every finite case enumerated (each refused value of each variant, each kind
+   of broken window for each schedule, each auth failure, each wrong Content-Type), then random draws; every refusal
+   must give the reason the probe broke.
 
-Exit code 0 only when everything held and at least one request got a 2xx; 1 when the contract was broken; 2 when the
-check could not run (bad arguments, server unreachable).
+Then the coverage matrix. Exit code 0 only when everything held and some request got a 2xx; 1 when the contract was
+broken; 2 when the check could not run (bad arguments, server unreachable, every answer a 401 or a 404).
+
+``lint PATH``, ``spec build`` and ``diff OLD NEW`` work on contract documents, without a server.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -23,17 +27,21 @@ import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import httpx
 
-from contracts import checker, spec
+from contracts import checker, coverage, spec
 
 CONFIG_PATH = Path(__file__).resolve().parent / "schemathesis.toml"
 MAX_CURLS_PER_RULE = 3
 
 
-def run_schemathesis(args: argparse.Namespace, junit_path: Path | None) -> tuple[int, float]:
-    """Run the Schemathesis CLI over the contract; its own output goes straight to the terminal."""
+def start_schemathesis(args: argparse.Namespace, junit_path: Path | None) -> subprocess.Popen[bytes]:
+    """Start the Schemathesis CLI over the contract; its own output goes straight to the terminal.
+
+    It runs while the property phase sends its probes (the server answers both), and is waited for before the verdict.
+    """
     command = [
         sys.executable,
         "-m",
@@ -62,25 +70,29 @@ def run_schemathesis(args: argparse.Namespace, junit_path: Path | None) -> tuple
         command += ["--max-time", str(max(1, int(args.time_budget)))]
     if junit_path is not None:
         command += ["--report", "junit", "--report-junit-path", str(junit_path)]
-    began = time.monotonic()
     environment = {**os.environ, "SCHEMATHESIS_HOOKS": "contracts.checks"}
-    completed = subprocess.run(command, env=environment, check=False)
-    return completed.returncode, time.monotonic() - began
+    return subprocess.Popen(command, env=environment)
+
+
+def _by_rule(result: checker.PhaseResult) -> dict[str, list[checker.Failure]]:
+    grouped: dict[str, list[checker.Failure]] = defaultdict(list)
+    for failure in result.failures:
+        grouped[failure.rule].append(failure)
+    return grouped
 
 
 def summarize(result: checker.PhaseResult, schemathesis_code: int | None, seed: int) -> tuple[str, bool]:
-    """The readable verdict, grouped by rule, and whether the contract held."""
+    """The readable verdict, grouped by the rule that failed, and whether the contract held."""
     lines = ["", "== insight-contracts: property phase =="]
-    failures_by_rule: dict[str, list[checker.Failure]] = defaultdict(list)
-    for failure in result.failures:
-        failures_by_rule[failure.rule].append(failure)
-    for rule, count in result.sent.items():
-        status = "ok" if rule not in failures_by_rule else f"FAILED ({len(failures_by_rule[rule])} problem(s))"
-        lines.append(f"  {rule:<28} {count:>4} request(s)  {status}")
-    if result.stopped_early:
-        lines.append("  (the time budget ran out before every request was sent)")
+    failed_cases = {failure.case for failure in result.failures}
+    for case, count in result.sent.items():
+        status = "ok" if case not in failed_cases else "FAILED"
+        lines.append(f"  {case:<44} {count:>4} request(s)  {status}")
+    if result.skipped:
+        reasons = sorted({why for _, why in result.skipped})
+        lines.append(f"  ({len(result.skipped)} planned request(s) not sent: {'; '.join(reasons)})")
     held = not result.failures
-    for rule, failures in failures_by_rule.items():
+    for rule, failures in _by_rule(result).items():
         lines.append(f"\n-- {rule}: {len(failures)} problem(s)")
         shown: set[str] = set()
         for failure in failures:
@@ -92,7 +104,7 @@ def summarize(result: checker.PhaseResult, schemathesis_code: int | None, seed: 
         held = False
         lines.append(
             "\n!! No request got a 2xx answer, so nothing proves the server accepts valid reports. "
-            "Is the token right (scope write:insight or admin:insight, not expired, for this account)?"
+            "Is the --token right (scope write:insight or admin:insight, not expired, for the --aid account)?"
         )
     if schemathesis_code is not None:
         verdict = (
@@ -102,70 +114,235 @@ def summarize(result: checker.PhaseResult, schemathesis_code: int | None, seed: 
         held = held and schemathesis_code == 0
     lines.append(
         f"Property phase: {result.total} request(s), {result.successes} got 2xx, {len(result.failures)} problem(s)"
+        f" in {len(_by_rule(result))} rule(s)"
     )
     lines.append(f"Seed: {seed}  ->  {'CONTRACT KEPT' if held else 'CONTRACT BROKEN'}")
     return "\n".join(lines), held
 
 
 def write_junit(path: Path, result: checker.PhaseResult, schemathesis_junit: Path | None) -> None:
-    """One JUnit XML file: Schemathesis' test suites, then one suite with a test case per property rule."""
+    """One JUnit XML file: Schemathesis' test suites, then one suite with a test case per probed case."""
     root = ElementTree.Element("testsuites")
     if schemathesis_junit is not None and schemathesis_junit.exists():
         parsed = ElementTree.parse(schemathesis_junit).getroot()
         root.extend(parsed if parsed.tag == "testsuites" else [parsed])
-    failures_by_rule: dict[str, list[checker.Failure]] = defaultdict(list)
+    by_case: dict[str, list[checker.Failure]] = defaultdict(list)
     for failure in result.failures:
-        failures_by_rule[failure.rule].append(failure)
+        by_case[failure.case].append(failure)
+    cases = dict(result.sent)
+    cases.update({case: 0 for case in by_case if case not in cases})
     suite = ElementTree.SubElement(
         root,
         "testsuite",
         name="insight-contracts properties",
-        tests=str(len(result.sent)),
-        failures=str(len(failures_by_rule)),
+        tests=str(len(cases)),
+        failures=str(len(by_case)),
     )
-    for rule, count in result.sent.items():
-        case = ElementTree.SubElement(
-            suite, "testcase", classname="insight-contracts", name=f"{rule} ({count} requests)"
+    for case, count in cases.items():
+        element = ElementTree.SubElement(
+            suite, "testcase", classname="insight-contracts", name=f"{case} ({count} requests)"
         )
-        if rule in failures_by_rule:
-            first = failures_by_rule[rule][0]
-            element = ElementTree.SubElement(case, "failure", message=first.message)
-            shown = failures_by_rule[rule][:MAX_CURLS_PER_RULE]
-            element.text = "\n".join(f"{failure.message}\n  {failure.curl}" for failure in shown)
+        if case in by_case:
+            first = by_case[case][0]
+            failed = ElementTree.SubElement(element, "failure", message=first.rule + ": " + first.message)
+            shown = by_case[case][:MAX_CURLS_PER_RULE]
+            failed.text = "\n".join(f"{item.rule}: {item.message}\n  {item.curl}" for item in shown)
     ElementTree.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 
 
+def report_summary(
+    args: argparse.Namespace, result: checker.PhaseResult, schemathesis_code: int | None, exit_code: int
+) -> dict[str, Any]:
+    return {
+        "base_url": args.base_url,
+        "seed": args.seed,
+        "exit_code": exit_code,
+        "verdict": "CONTRACT KEPT" if exit_code == 0 else "CONTRACT BROKEN",
+        "requests": result.total,
+        "successes": result.successes,
+        "schemathesis_exit_code": schemathesis_code,
+        "failed_rules": sorted({failure.rule for failure in result.failures}),
+        "failures": [
+            {
+                "rule": failure.rule,
+                "case": failure.case,
+                "judgement": failure.judgement,
+                "message": failure.message,
+                "curl": failure.curl,
+            }
+            for failure in result.failures
+        ],
+        "sent": result.sent,
+    }
+
+
+def _preflight(args: argparse.Namespace, plan: Any, send: checker.Transport) -> str | None:
+    """Set-up mistakes first: one valid request per variant; all 401 or all 404 is not a contract verdict."""
+    firsts: dict[str, Any] = {}
+    for probe in plan.probes:
+        if probe.case == "valid" and probe.variant not in firsts:
+            firsts[probe.variant] = probe
+    try:
+        answers = [send(probe) for probe in firsts.values()]
+    except httpx.HTTPError as error:
+        return f"cannot reach {args.base_url}: {error}"
+    return checker.setup_problem(args.base_url, answers, args.aid)
+
+
 def check(args: argparse.Namespace) -> int:
+    from contracts import probes
+    from contracts.model import default_contract
+
     args.base_url = args.base_url.rstrip("/")
     try:
         httpx.get(args.base_url, timeout=10)
     except httpx.HTTPError as error:
         print(f"insight-contracts: cannot reach {args.base_url}: {error}", file=sys.stderr)
         return 2
-    junit = Path(args.junit_xml) if args.junit_xml else None
-    schemathesis_junit = junit.with_suffix(".schemathesis.xml") if junit else None
-    schemathesis_code = None
-    if "schemathesis" in args.phases:
-        schemathesis_code, _ = run_schemathesis(args, schemathesis_junit)
-    result = checker.PhaseResult()
-    if "properties" in args.phases:
-        send, close = checker.http_transport(args.base_url)
+    contract = default_contract()
+    plan = probes.plan(
+        contract,
+        args.token,
+        args.aid,
+        seed=args.seed,
+        examples=args.examples,
+        now=time.time(),
+        jwt_secret=args.jwt_secret,
+    )
+    send, close = checker.http_transport(args.base_url, origin=args.origin or None)
+    try:
+        problem = _preflight(args, plan, send)
+        if problem:
+            print(f"insight-contracts: {problem}", file=sys.stderr)
+            return 2
+        junit = Path(args.junit_xml) if args.junit_xml else None
+        schemathesis_junit = junit.with_suffix(".schemathesis.xml") if junit else None
+        schemathesis_code = None
+        schemathesis = start_schemathesis(args, schemathesis_junit) if "schemathesis" in args.phases else None
+        result = checker.PhaseResult()
         try:
-            result = checker.run_phase(
-                args.base_url,
-                checker.probes(args.examples, args.seed, args.token, args.aid),
-                send,
-                time_budget=args.time_budget,
-                user_token=args.token,
-            )
+            if "properties" in args.phases:
+                result = checker.run_phase(
+                    args.base_url,
+                    plan,
+                    send,
+                    time_budget=args.time_budget,
+                    user_token=args.token,
+                    contract=contract,
+                    origin=args.origin or None,
+                )
         finally:
-            close()
+            if schemathesis is not None:
+                schemathesis_code = schemathesis.wait()
+    finally:
+        close()
+    matrix = coverage.build(
+        contract, [(exchange.probe, exchange.status) for exchange in result.exchanges], result.skipped
+    )
+    if "properties" in args.phases:
+        print(coverage.render_text(contract, matrix))
     text, held = summarize(result, schemathesis_code, args.seed)
+    for why in plan.not_planned:
+        text += f"\nNot probed: {why}"
     print(text)
+    exit_code = 0 if held else 1
     if junit is not None:
         write_junit(junit, result, schemathesis_junit)
         print(f"JUnit XML: {junit}")
-    return 0 if held else 1
+    summary = report_summary(args, result, schemathesis_code, exit_code)
+    if args.report_json:
+        Path(args.report_json).write_text(
+            json.dumps({**summary, "coverage": coverage.as_json(matrix)}, indent=2, ensure_ascii=False),
+            encoding="utf-8",
+        )
+        print(f"JSON report: {args.report_json}")
+    if args.report_html:
+        Path(args.report_html).write_text(coverage.render_html(contract, matrix, summary), encoding="utf-8")
+        print(f"HTML report: {args.report_html}")
+    return exit_code
+
+
+# --- documents: lint, build, diff --------------------------------------------------------------------------------
+
+
+def lint(args: argparse.Namespace) -> int:
+    """Report an upstream document's defects and whether each was repaired; exit 1 when one was not."""
+    from openapi_spec_validator import validate
+    from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+
+    served, findings = spec.build_served_contract(Path(args.path).read_text(encoding="utf-8"))
+    for finding in findings:
+        status = f"fixed: {finding.repair}" if finding.repaired else "NOT REPAIRED"
+        print(f"{finding.defect} at {finding.location}\n  {finding.problem}\n  {status}")
+    unrepaired = [finding for finding in findings if not finding.repaired]
+    try:
+        validate(served)
+    except OpenAPIValidationError as error:
+        print(f"the repaired document is still invalid OpenAPI: {error.message}")
+        unrepaired.append(spec.Finding("invalid-after-repair", "#", str(error.message), None))
+    print(
+        f"{len(findings)} defect(s) found, {len(findings) - len(unrepaired)} repaired, {len(unrepaired)} not repaired"
+    )
+    return 1 if unrepaired else 0
+
+
+def spec_build(args: argparse.Namespace) -> int:
+    """Write the served contract generated from the upstream document, or check that the file is up to date."""
+    generated = spec.served_contract_text(Path(args.upstream))
+    target = Path(args.output)
+    if args.check:
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        if current != generated:
+            print(f"{target} is out of date; run `insight-contracts spec build`", file=sys.stderr)
+            return 1
+        print(f"{target} is up to date")
+        return 0
+    target.write_text(generated, encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
+def _document(path: str) -> dict[str, Any]:
+    """An OpenAPI document from a YAML/JSON file or a Markdown page with it in a fence; ValueError says why not."""
+    import yaml
+
+    try:
+        document = spec.load_yaml(spec.extract_openapi_text(Path(path).read_text(encoding="utf-8")))
+    except (OSError, ValueError, yaml.YAMLError) as error:
+        raise ValueError(f"cannot read {path}: {error}") from None
+    if not isinstance(document, dict) or not isinstance(document.get("paths"), dict):
+        raise ValueError(f"{path} is not an OpenAPI document (no paths)")
+    return document
+
+
+def diff_command(args: argparse.Namespace) -> int:
+    from contracts import diff
+
+    try:
+        old, new = (_document(path) for path in args.paths)
+    except ValueError as error:
+        print(f"insight-contracts: {error}", file=sys.stderr)
+        return 2
+    changes = diff.breaking_changes(old, new)
+    print(diff.render(changes))
+    return 1 if changes else 0
+
+
+def add_document_commands(commands: Any) -> None:
+    """``lint`` and ``spec build``: shared with ``insight-mock``, which keeps them as aliases."""
+    lint_parser = commands.add_parser(
+        "lint", help="report the defects of an upstream OpenAPI document and their repairs"
+    )
+    lint_parser.add_argument("path", help="the YAML document, or a Markdown page with it in a ```` fence")
+    lint_parser.set_defaults(run=lint)
+
+    spec_command = commands.add_parser("spec", help="generate the served contract from the upstream document")
+    spec_actions = spec_command.add_subparsers(dest="action", required=True)
+    build = spec_actions.add_parser("build", help="write spec/insight.yaml (or check it with --check)")
+    build.add_argument("--upstream", default=str(spec.UPSTREAM_PATH))
+    build.add_argument("--output", default=str(spec.SERVED_PATH))
+    build.add_argument("--check", action="store_true", help="exit 1 when the file differs from what would be written")
+    build.set_defaults(run=spec_build)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -175,11 +352,22 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("base_url", help="the API base, e.g. http://127.0.0.1:8080/v1")
     run.add_argument("--token", required=True, help="a bearer token with write:insight or admin:insight")
     run.add_argument("--aid", default=checker.DEFAULT_AID, help="the account the property phase reports on")
-    run.add_argument("--examples", type=int, default=50, help="examples per operation and phase (default 50)")
+    run.add_argument("--examples", type=int, default=50, help="random examples per phase (default 50)")
     run.add_argument("--seed", type=int, default=0, help="seed for every generated request (default 0)")
     run.add_argument("--time-budget", type=float, help="seconds each phase may take at most")
     run.add_argument("--workers", type=int, default=1, help="concurrent Schemathesis workers (default 1)")
+    run.add_argument(
+        "--jwt-secret",
+        help="the server's HS256 secret: lets the expired/scope/account probes pass a server that verifies signatures",
+    )
+    run.add_argument(
+        "--origin",
+        default=checker.DEFAULT_ORIGIN,
+        help=f"the Origin header every probe sends (default {checker.DEFAULT_ORIGIN}; '' for none)",
+    )
     run.add_argument("--junit-xml", help="write a JUnit XML report here")
+    run.add_argument("--report-json", help="write the verdict, failures and coverage matrix as JSON here")
+    run.add_argument("--report-html", help="write them as one self-contained HTML page here")
     run.add_argument(
         "--phases",
         type=lambda text: tuple(text.split(",")),
@@ -187,6 +375,12 @@ def parser() -> argparse.ArgumentParser:
         help="comma-separated: schemathesis,properties (default both)",
     )
     run.set_defaults(run=check)
+    add_document_commands(commands)
+    compare = commands.add_parser(
+        "diff", help="the changes between two contract versions that break clients or servers"
+    )
+    compare.add_argument("paths", nargs=2, metavar="PATH", help="the OLD and the NEW upstream document")
+    compare.set_defaults(run=diff_command)
     return root
 
 

@@ -11,6 +11,7 @@ Each returns why the exchange breaks the contract, or ``None``. No I/O, no Schem
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import jsonschema
@@ -77,3 +78,82 @@ def window_problem(contract: Contract, sent: Any, status: int) -> str | None:
     elif not problems and status == 400:
         return "a body with a valid window (and nothing else wrong) got 400"
     return None
+
+
+# --- why a request was refused ----------------------------------------------------------------------------------------
+
+# Where an Error entry may say which field it is about: our ``path``, and the names other APIs use.
+_LOCATION_KEYS = ("path", "pointer", "field", "location", "loc", "param", "parameter", "name")
+_SEPARATORS = re.compile(r"[/.\[\]]+")
+_ROOTS = frozenset({"", "#", "$", "body", "request", "requestbody"})
+
+
+def path_parts(value: Any) -> tuple[str, ...]:
+    """A location in any common spelling (``/reportFilters/0/filter``, ``reportFilters[0].filter``, a list) as parts."""
+    raw = [str(part) for part in value] if isinstance(value, list) else _SEPARATORS.split(str(value).strip())
+    parts = [part.strip() for part in raw]
+    while parts and parts[0].lower() in _ROOTS:
+        parts.pop(0)
+    return tuple(part for part in parts if part)
+
+
+def _points_at(named: tuple[str, ...], expected: tuple[str, ...]) -> bool:
+    """Whether a location the server named is the expected one, or a container of it (``/reportFilters/0``)."""
+    return bool(named) and expected[: len(named)] == named
+
+
+def _mentions(text: str, expected: tuple[str, ...]) -> bool:
+    """Whether a message names a field: quoted, as a pointer or as ``name=``; a bare word such as 'to' is too common."""
+    field = next((part for part in reversed(expected) if not part.isdigit()), "")
+    if not field:
+        return False
+    spellings = (f"'{field}'", f'"{field}"', f"`{field}`", "/" + "/".join(expected), f"{field}=", f"{field}:")
+    return any(spelling in text for spelling in spellings)
+
+
+def error_locations(body: bytes) -> tuple[list[tuple[str, ...]], str]:
+    """The locations an Error body's ``errors`` entries name, and all its messages as one text."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return [], ""
+    error = payload.get("error") if isinstance(payload, dict) else None
+    if not isinstance(error, dict):
+        return [], ""
+    messages = [str(error.get("message", ""))]
+    locations = []
+    for entry in error.get("errors") or []:
+        if not isinstance(entry, dict):
+            continue
+        messages.append(str(entry.get("message", "")))
+        for key in _LOCATION_KEYS:
+            if key in entry and entry[key] not in (None, ""):
+                locations.append(path_parts(entry[key]))
+                break
+    return locations, "\n".join(messages)
+
+
+def reason_problem(expected_paths: tuple[str, ...], status: int, body: bytes) -> str | None:
+    """Why a refusal does not point at what the request broke (an ``errors`` entry or the message), or ``None``."""
+    if not expected_paths:
+        return None
+    expected = [path_parts(path) for path in expected_paths]
+    named, text = error_locations(body)
+    if any(_points_at(location, wanted) for location in named for wanted in expected):
+        return None
+    if any(_mentions(text, wanted) for wanted in expected):
+        return None
+    wanted_text = " or ".join("/" + "/".join(parts) for parts in expected)
+    got = ", ".join("/" + "/".join(location) for location in named) or "no errors entry"
+    first_message = text.split("\n", 1)[0][:160]
+    return f"refused for the wrong reason: expected a problem at {wanted_text}, got {got} ({status}: {first_message!r})"
+
+
+def named_value_problem(expected_values: tuple[str, ...], body: bytes) -> str | None:
+    """Why a window refusal does not name the value that would have been right (DESIGN section 4), or ``None``."""
+    if not expected_values:
+        return None
+    text = body.decode("utf-8", "replace")
+    if any(value in text for value in expected_values):
+        return None
+    return f"the refusal does not name the value that would have been right ({' or '.join(expected_values)})"

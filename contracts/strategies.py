@@ -35,6 +35,11 @@ LAST_DAY = rules.LATEST - timedelta(days=1)
 MAX_OFFSET_MINUTES = 23 * 60 + 59
 # Offsets people use, drawn more often than arbitrary ones: UTC, Norway in winter and summer, US East.
 COMMON_OFFSETS = (timedelta(0), timedelta(hours=1), timedelta(hours=2), timedelta(hours=-5))
+# Two offsets that a window's bounds must not mix: at least rules.MAX_SHIFT apart, because closer offsets may be one
+# time zone's daylight-saving change (+02:00 to +01:00), which is one local calendar period.
+MIXED_OFFSET_PAIRS = tuple(
+    (first, last) for first in COMMON_OFFSETS for last in COMMON_OFFSETS if abs(first - last) >= rules.MAX_SHIFT
+)
 
 
 # --- windows -------------------------------------------------------------------------------------------------------
@@ -261,9 +266,7 @@ def _invalid_window(
             return result(bounds(start, end, None, datetime_offset), rules.MIXED_FORMS)
         return result(bounds(start, end, datetime_offset, None), rules.MIXED_FORMS)
     if kind == "mixed-offsets":
-        # Offsets closer than rules.MAX_SHIFT may be one zone's daylight-saving change, which is valid.
-        far_apart = [(a, b) for a in COMMON_OFFSETS for b in COMMON_OFFSETS if abs(a - b) >= rules.MAX_SHIFT]
-        first_offset, last_offset = draw(st.sampled_from(far_apart))
+        first_offset, last_offset = draw(st.sampled_from(MIXED_OFFSET_PAIRS))
         return result(bounds(start, end, first_offset, last_offset), rules.MIXED_OFFSETS)
     if kind == "out-of-range":
         day = draw(

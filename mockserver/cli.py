@@ -223,38 +223,17 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _lint(args: argparse.Namespace) -> int:
-    from openapi_spec_validator import validate
-    from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+    """An alias: `insight-contracts lint` is the command."""
+    from contracts.cli import lint
 
-    served, findings = spec.build_served_contract(Path(args.path).read_text(encoding="utf-8"))
-    for finding in findings:
-        status = f"fixed: {finding.repair}" if finding.repaired else "NOT REPAIRED"
-        print(f"{finding.defect} at {finding.location}\n  {finding.problem}\n  {status}")
-    unrepaired = [finding for finding in findings if not finding.repaired]
-    try:
-        validate(served)
-    except OpenAPIValidationError as error:
-        print(f"the repaired document is still invalid OpenAPI: {error.message}")
-        unrepaired.append(spec.Finding("invalid-after-repair", "#", str(error.message), None))
-    print(
-        f"{len(findings)} defect(s) found, {len(findings) - len(unrepaired)} repaired, {len(unrepaired)} not repaired"
-    )
-    return 1 if unrepaired else 0
+    return lint(args)
 
 
 def _spec_build(args: argparse.Namespace) -> int:
-    generated = spec.served_contract_text(Path(args.upstream))
-    target = Path(args.output)
-    if args.check:
-        current = target.read_text(encoding="utf-8") if target.exists() else ""
-        if current != generated:
-            print(f"{target} is out of date; run `insight-mock spec build`", file=sys.stderr)
-            return 1
-        print(f"{target} is up to date")
-        return 0
-    target.write_text(generated, encoding="utf-8")
-    print(f"wrote {target}")
-    return 0
+    """An alias: `insight-contracts spec build` is the command."""
+    from contracts.cli import spec_build
+
+    return spec_build(args)
 
 
 def parser() -> argparse.ArgumentParser:
