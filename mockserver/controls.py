@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from starlette.datastructures import Headers
 from starlette.types import Scope
 
 from mockserver.errors import BadRequest
@@ -101,7 +101,7 @@ def parse_latency(text: str) -> Latency:
 PREFER_EXTENSION = "insight_mock.prefer"  # where a request's parsed Prefer header is kept in its ASGI scope
 
 
-def preferences_of(scope: Scope, headers: Headers, declared: tuple[int, ...]) -> Preferences:
+def preferences_of(scope: Scope, headers: Mapping[str, str], declared: tuple[int, ...]) -> Preferences:
     """The request's preferences, parsed once per request: the first caller parses, later ones read the scope.
 
     The front door asks first (for ``delay``) and the gate later (for ``code``): a malformed header is remembered and

@@ -9,15 +9,15 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver.controls import Latency, preferences_of
 from mockserver.errors import BadRequest
+from mockserver.intake import request_headers
 from mockserver.journal import (
     MAX_BODY,
     MAX_TEXT,
@@ -83,7 +83,7 @@ class FrontDoor:
         rest = path[len(self.api_base) :]
         return not (rest.startswith("/ui") or rest in ("/openapi.json", "/openapi.yaml"))
 
-    def _delay_seconds(self, scope: Scope, headers: Headers) -> float:
+    def _delay_seconds(self, scope: Scope, headers: Mapping[str, str]) -> float:
         try:
             requested_ms = preferences_of(scope, headers, self.declared_statuses).delay_ms
         except BadRequest:
@@ -95,7 +95,7 @@ class FrontDoor:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        headers = Headers(scope=scope)
+        headers = request_headers(scope)
         delay = self._delay_seconds(scope, headers)
         if delay > 0:
             await asyncio.sleep(delay)

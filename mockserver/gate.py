@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from connexion.middleware.abstract import ROUTING_CONTEXT, RoutedAPI, RoutedMiddleware
 from connexion.operations import AbstractOperation
-from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -78,7 +77,7 @@ def check_body(contract: Contract, body: Any) -> dict[str, Any]:
     raise InvalidBody(f"the report request has {count}: {problems[0].message}", problems=problems)
 
 
-def base_url_of(scope: Scope, headers: Headers) -> str:
+def base_url_of(scope: Scope, headers: Mapping[str, str]) -> str:
     host = headers.get("host")
     return f"{scope.get('scheme', 'http')}://{host}" if host else ""
 
@@ -107,7 +106,7 @@ class ReportOperation:
         await response(scope, receive, send)
 
     async def _answer(self, scope: Scope, receive: Receive) -> Response:
-        headers = Headers(scope=scope)
+        headers = intake.request_headers(scope)
         preferences = controls.preferences_of(scope, headers, self.contract.declared_statuses)
         forced = errors.FORCED.get(preferences.code or 200)
         if forced is not None and preferences.skip_validation:

@@ -11,12 +11,25 @@ import math
 import re
 from typing import Any
 
-from starlette.types import Receive
+from starlette.types import Receive, Scope
 
 from contracts.media_types import parse_media_type
 from mockserver.errors import InvalidJson, PayloadTooLarge, UnsupportedMediaType
 
 JSON_MEDIA_TYPE = "application/json"
+
+
+def request_headers(scope: Scope) -> dict[str, str]:
+    """The request's headers by lower-case name, the first of repeated ones, in one pass over the ASGI list.
+
+    Starlette's ``Headers.get`` scans and decodes the whole list on every lookup; the report path looks up five.
+    """
+    found: dict[str, str] = {}
+    for name, value in scope["headers"]:
+        key = name.decode("latin-1").lower()
+        if key not in found:
+            found[key] = value.decode("latin-1")
+    return found
 
 
 class ClientDisconnected(Exception):
