@@ -27,9 +27,9 @@ from contracts.probes import (
     REFUSED_MEDIA_TYPES,
     VALID,
     VALID_TOKEN,
-    WINDOW_KINDS,
     Probe,
 )
+from contracts.strategies import WINDOW_KINDS
 
 DIMENSIONS = ("variant", "schedule", "content_type", "window", "auth", "media")
 Cell = tuple[str, str, str, str, str, str]

@@ -27,7 +27,14 @@ from typing import Any
 
 from contracts import rules, tokens, validation
 from contracts.model import Contract, Variant
-from contracts.strategies import COMMON_OFFSETS, INVALID_KINDS, MIXED_OFFSET_PAIRS, invalid_report_params, report_params
+from contracts.strategies import (
+    COMMON_OFFSETS,
+    INVALID_KINDS,
+    MIXED_OFFSET_PAIRS,
+    WINDOW_KINDS,
+    invalid_report_params,
+    report_params,
+)
 
 JSON = "application/json"
 DEFAULT = "(default)"
@@ -35,18 +42,6 @@ VALID = "valid"
 VALID_TOKEN = "valid-token"
 ANY = "*"
 
-# Window kinds, as the coverage matrix names them.
-WINDOW_KINDS = (
-    "window-start",
-    "window-too-long",
-    "window-too-short",
-    "mixed-forms",
-    "mixed-offsets",
-    "out-of-range",
-    "bound-calendar",
-    "bound-not-midnight",
-    "bound-syntax",
-)
 # Content-Type headers a JSON API must refuse, and spellings of JSON it must accept.
 REFUSED_MEDIA_TYPES: tuple[str | None, ...] = (
     None,

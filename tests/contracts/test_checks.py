@@ -10,15 +10,9 @@ import requests
 from schemathesis.core.transport import Response
 
 from contracts import checks
+from tests.conftest import MONTHLY
 from tests.contracts.test_hooks import case_of
 
-MONTHLY = {
-    "dataType": "checkout/transactions",
-    "schedule": "monthly",
-    "language": "no",
-    "from": "2026-11-01",
-    "to": "2026-12-01",
-}
 ECHO = {**MONTHLY, "contentType": "text/csv"}  # the contract's default filled in
 ERROR = {
     "error": {

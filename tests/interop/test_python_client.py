@@ -16,18 +16,12 @@ from typing import Any
 import pytest
 
 from contracts import spec
+from tests.conftest import MONTHLY
 from tests.interop.tools import python_tool, run
 
 pytestmark = pytest.mark.live
 
 PACKAGE = "insight_api_client"
-MONTHLY = {
-    "dataType": "checkout/transactions",
-    "schedule": "monthly",
-    "language": "no",
-    "from": "2026-11-01",
-    "to": "2026-12-01",
-}
 
 
 @pytest.fixture(scope="session")

@@ -12,15 +12,9 @@ from contracts.completions import ERROR_EXAMPLES
 from mockserver.app import create_app
 from mockserver.security import mint_token
 from mockserver.settings import Settings
+from tests.conftest import MONTHLY
 
 PATH = "/v1/accounts/P12345678/insight/generate-report"
-MONTHLY = {
-    "dataType": "checkout/transactions",
-    "schedule": "monthly",
-    "language": "no",
-    "from": "2026-11-01",
-    "to": "2026-12-01",
-}
 WRITE = {"Authorization": f"Bearer {mint_token(('write:insight',))}"}
 
 # The request behind each example: (method, path, headers, JSON body or raw bytes).
