@@ -5,7 +5,6 @@ Shared by the generic repairs (``contracts.repairs``) and our completions (``con
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -96,24 +95,3 @@ def operations(document: Json) -> Iterator[tuple[str, str, Json]]:
         for method, operation in (item or {}).items():
             if method in HTTP_METHODS:
                 yield path, method, operation
-
-
-def path_methods(document: Json, base_path: str = "") -> list[tuple[re.Pattern[str], str]]:
-    """Each path of a document (under ``base_path``) as a regex, with the methods it declares as an ``Allow`` value.
-
-    HEAD follows GET, as HTTP servers answer it. Routers that keep one route per operation (Connexion on Starlette)
-    know only the methods of the first route a path matches; this is the answer for the path as a whole.
-    """
-    table: dict[str, list[str]] = {}
-    for path, method, _ in operations(document):
-        methods = table.setdefault(path, [])
-        methods += [method.upper(), "HEAD"] if method == "get" else [method.upper()]
-    return [
-        (re.compile(re.escape(base_path) + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "/?"), ", ".join(m))
-        for path, m in table.items()
-    ]
-
-
-def allowed_methods(table: list[tuple[re.Pattern[str], str]], path: str) -> str | None:
-    """The ``Allow`` value of the first path in ``table`` that ``path`` matches (None when none does)."""
-    return next((methods for pattern, methods in table if pattern.fullmatch(path)), None)

@@ -9,6 +9,7 @@ the router's 405, not a different operation.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,3 +63,16 @@ def routes_of(document: dict[str, Any], base_path: str) -> tuple[OperationRoute,
         route(method, base_path + path, str(operation.get("operationId", "")))
         for path, method, operation in spec.operations(document)
     )
+
+
+def allowed_methods(routes: Iterable[OperationRoute], path: str) -> str | None:
+    """The ``Allow`` value for ``path``: every method the contract declares on it (HEAD with GET), None for no route.
+
+    Connexion keeps one Starlette route per operation, so Starlette's own 405 lists only the methods of the first
+    route the path matched; this answers for the path as a whole, from the same matcher.
+    """
+    methods: list[str] = []
+    for operation in routes:
+        if operation.match(path) is not None:
+            methods += [operation.method, "HEAD"] if operation.method == "GET" else [operation.method]
+    return ", ".join(dict.fromkeys(methods)) or None

@@ -13,7 +13,6 @@ raises is turned into the contract's Error object here.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
@@ -34,9 +33,8 @@ from starlette.routing import Mount, Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contracts import spec
-from contracts.document import allowed_methods, path_methods
 from contracts.model import Contract
-from contracts.routes import whole_path
+from contracts.routes import OperationRoute, allowed_methods, routes_of, whole_path
 from mockserver import errors
 from mockserver.gate import ContractGate
 from mockserver.report_links import ADMIN_BASE
@@ -69,7 +67,7 @@ def _from_status(status: int, message: str, headers: Any) -> ConnexionResponse:
 
 
 def _from_http_exception(
-    allow_table: list[tuple[re.Pattern[str], str]], request: ConnexionRequest, error: Exception
+    allow_table: tuple[OperationRoute, ...], request: ConnexionRequest, error: Exception
 ) -> ConnexionResponse:
     """Starlette's routing answers (404 no route, 405 wrong method).
 
@@ -162,7 +160,7 @@ def build_connexion_app(
     app.add_api(document, base_path=contract.base_path)
     admin = spec.load_yaml(spec.ADMIN_PATH.read_text(encoding="utf-8"))
     app.add_api(admin, base_path=ADMIN_BASE)
-    allow_table = path_methods(admin, ADMIN_BASE) + path_methods(document, contract.base_path)
+    allow_table = routes_of(admin, ADMIN_BASE) + routes_of(document, contract.base_path)
     app.add_error_handler(errors.ApiError, _from_api_error)
     app.add_error_handler(HTTPException, partial(_from_http_exception, allow_table))
     app.add_error_handler(ProblemException, _from_problem)

@@ -6,7 +6,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from contracts import spec
-from contracts.document import allowed_methods, path_methods
+from contracts.routes import allowed_methods, routes_of
 
 
 @pytest.mark.parametrize(
@@ -30,7 +30,7 @@ def test_a_405_lists_every_method_of_the_route(client: TestClient, method: str, 
 
 
 def test_the_allow_table_is_read_from_the_document_with_its_path_templates() -> None:
-    table = path_methods(spec.load_yaml(spec.ADMIN_PATH.read_text(encoding="utf-8")), "/_mock")
+    table = routes_of(spec.load_yaml(spec.ADMIN_PATH.read_text(encoding="utf-8")), "/_mock")
     assert allowed_methods(table, "/_mock/requests") == "GET, HEAD, DELETE"
     assert allowed_methods(table, "/_mock/reports/abc") == "GET, HEAD"
     assert allowed_methods(table, "/_mock/reports/a/b") is None
