@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import statistics
 import time
@@ -144,6 +145,15 @@ def test_the_journal_lists_the_last_requests_newest_first_and_can_be_cleared(con
     for _ in range(8):
         post(controlled_mock)
     assert httpx.get(root + "/_mock/requests").json()["count"] == 5
+
+
+def test_the_journal_shows_the_body_as_sent_with_secrets_redacted(controlled_mock: str) -> None:
+    root = controlled_mock.removesuffix("/v1")
+    sent = {**VALID, "reportFilters": [{"filter": "store_id", "value": "NET001"}], "accessToken": "s3cret-value"}
+    post(controlled_mock, sent)
+    newest = httpx.get(root + "/_mock/requests").json()["requests"][0]
+    assert json.loads(newest["body"]) == {**sent, "accessToken": "(redacted)"}
+    assert "s3cret-value" not in newest["body"]
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
