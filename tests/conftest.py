@@ -105,6 +105,42 @@ def wait_until_serving(
     raise RuntimeError(f"nothing served {url} within {timeout} s")
 
 
+def run_cli(
+    *args: str, module: str = "mockserver.cli", env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """One of our commands (``insight-mock`` unless ``module`` says otherwise) run as a user runs it, output as text."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def _start(
+    command: list[str], port: int, ready_path: str, env: dict[str, str] | None, pipe: bool
+) -> subprocess.Popen[bytes]:
+    """A server process of ours, once ``ready_path`` answers 200; its output goes where ``output_of`` finds it."""
+    sink = subprocess.PIPE if pipe else tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mockserver.cli", *command, "--port", str(port)],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=sink,
+        stderr=subprocess.STDOUT,
+    )
+    OUTPUTS[process.pid] = sink
+    try:
+        wait_until_serving(f"http://127.0.0.1:{port}{ready_path}", process)
+    except RuntimeError:
+        process.kill()
+        process.wait()
+        raise RuntimeError(output_of(process)) from None
+    return process
+
+
 def start_mock(
     *args: str, env: dict[str, str] | None = None, pipe: bool = False
 ) -> tuple[subprocess.Popen[bytes], str]:
@@ -114,23 +150,14 @@ def start_mock(
     ``pipe=True`` gives a pipe instead, for a test that reads it continuously.
     """
     port = free_port()
-    sink = subprocess.PIPE if pipe else tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mockserver.cli", "serve", "--port", str(port), *args],
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        stdout=sink,
-        stderr=subprocess.STDOUT,
-    )
-    OUTPUTS[process.pid] = sink
-    base_url = f"http://127.0.0.1:{port}/v1"
-    try:
-        wait_until_serving(f"{base_url}/openapi.json", process)
-    except RuntimeError:
-        process.kill()
-        process.wait()
-        raise RuntimeError(output_of(process)) from None
-    return process, base_url
+    return _start(["serve", *args], port, "/v1/openapi.json", env, pipe), f"http://127.0.0.1:{port}/v1"
+
+
+def start_proxy(upstream: str, *args: str, pipe: bool = False) -> tuple[subprocess.Popen[bytes], str]:
+    """A real `insight-mock proxy --upstream UPSTREAM` process on a free 127.0.0.1 port, and its origin."""
+    port = free_port()
+    process = _start(["proxy", "--upstream", upstream, *args], port, "/_proxy/requests", None, pipe)
+    return process, f"http://127.0.0.1:{port}"
 
 
 OUTPUTS: dict[int, Any] = {}

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from contracts import spec
-from tests.conftest import ROOT
+from tests.conftest import run_cli
 
 
 def run(module: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    return run_cli(*args, module=module, timeout=120)
 
 
 @pytest.mark.parametrize("module", ["contracts.cli", "mockserver.cli"])

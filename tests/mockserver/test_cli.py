@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 
 import httpx
 import pytest
 
-from tests.conftest import MONTHLY, ROOT, free_port, output_of, start_mock, stop
+from tests.conftest import MONTHLY, free_port, output_of, run_cli, start_mock, stop
 
 PATH = "/accounts/P12345678/insight/generate-report"
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mockserver.cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=60
-    )
+    return run_cli(*args)
 
 
 def test_a_token_from_the_cli_gets_a_200_for_a_valid_monthly_request(live_mock: str) -> None:

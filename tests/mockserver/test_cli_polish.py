@@ -15,21 +15,14 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from mockserver.cli import parser
-from tests.conftest import MONTHLY, ROOT, free_port, output_of, start_mock, stop
+from tests.conftest import MONTHLY, ROOT, free_port, output_of, run_cli, start_mock, stop
 
 PATH = "/accounts/P12345678/insight/generate-report"
 SECRET = "team-secret-0123456789-0123456789"
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mockserver.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        env={**os.environ, **(env or {})},
-    )
+    return run_cli(*args, env=env)
 
 
 def banner_token_command(output: str) -> list[str]:

@@ -9,22 +9,18 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from mockserver.app import create_app
 from mockserver.header_limit import MAX_HEADER_BYTES, uvicorn_options
 from mockserver.security import mint_token
 from mockserver.settings import Settings
-from tests.conftest import MONTHLY, ROOT, free_port, start_mock, stop
+from tests.conftest import MONTHLY, start_mock, start_proxy, stop
+from tests.mockserver.test_proxy import serving
 
 pytestmark = pytest.mark.live
 
@@ -60,24 +56,6 @@ def assert_431(status: int, headers: dict[str, str], body: dict[str, Any]) -> No
     assert "16384 bytes" in body["error"]["message"]
 
 
-@contextlib.contextmanager
-def in_thread(app: Any, protocol: str) -> Iterator[str]:
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical", **uvicorn_options(protocol))
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def mock() -> Iterator[str]:
     process, base = start_mock("--cors-origin", ORIGIN)
@@ -107,27 +85,13 @@ def test_a_megabyte_of_headers_is_cut_off_with_the_same_431(mock: str) -> None:
 @pytest.mark.parametrize("protocol", ["httptools", "h11"])
 @pytest.mark.parametrize("padding", [20_000, 1024 * 1024], ids=["20 KiB", "1 MiB"])
 def test_either_http_parser_answers_431(protocol: str, padding: int) -> None:
-    with in_thread(create_app(Settings()), protocol) as origin:
+    with serving(create_app(Settings()), **uvicorn_options(protocol)) as origin:
         assert_431(*raw_exchange(origin, padding))
 
 
 def test_the_proxy_answers_431_too(mock: str) -> None:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mockserver.cli", "proxy", "--upstream", mock, "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    proxy = f"http://127.0.0.1:{port}"
+    process, proxy = start_proxy(mock)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(proxy + "/_proxy/requests", timeout=1).status_code == 200:
-                    break
-            assert time.monotonic() < deadline and process.poll() is None, "the proxy did not start"
-            time.sleep(0.05)
         assert httpx.post(proxy + PATH, json=MONTHLY, headers=AUTH).status_code == 200
         for padding in (20_000, 1024 * 1024):
             assert_431(*raw_exchange(proxy, padding))

@@ -52,8 +52,8 @@ PROXY_TIMEOUT = 1.0
 
 
 @contextlib.contextmanager
-def serving(app: ASGIApp, *, proxy: bool = False) -> Iterator[str]:
-    """An ASGI app served by uvicorn in a thread on a free port; its origin, until the block ends."""
+def serving(app: ASGIApp, *, proxy: bool = False, **options: Any) -> Iterator[str]:
+    """An ASGI app served by uvicorn in a thread on a free port (``options``: more uvicorn settings); its origin."""
     port = free_port()
     config = uvicorn.Config(
         app,
@@ -64,6 +64,7 @@ def serving(app: ASGIApp, *, proxy: bool = False) -> Iterator[str]:
         server_header=not proxy,  # as `insight-mock proxy` runs it: the upstream's Server and Date are passed on
         date_header=not proxy,
         timeout_graceful_shutdown=1,
+        **options,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

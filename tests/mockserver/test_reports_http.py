@@ -6,7 +6,6 @@ import base64
 import io
 import json
 import subprocess
-import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from mockserver.reports import account_profile, parse_csv, vocabulary_of
 from mockserver.reports.pdf import PDF_DATA_TYPES
 from mockserver.security import mint_token
 from mockserver.settings import Settings
-from tests.conftest import MONTHLY, ROOT
+from tests.conftest import MONTHLY, ROOT, run_cli
 
 PATH = "/v1/accounts/P12345678/insight/generate-report"
 AUTH = {"Authorization": f"Bearer {mint_token(('write:insight',))}"}
@@ -116,24 +115,7 @@ def test_the_offline_command_writes_the_same_bytes_the_mock_serves(client: TestC
     params = tmp_path / "params.json"
     params.write_text(json.dumps(body))
     output = tmp_path / "out.pdf"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mockserver.cli",
-            "report",
-            "--aid",
-            "P12345678",
-            "--params",
-            str(params),
-            "-o",
-            str(output),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
+    result = run_report("--params", str(params), "-o", str(output))
     assert result.returncode == 0, result.stderr
     assert output.read_bytes() == client.get(report_url(client, body)).content
 
@@ -141,13 +123,7 @@ def test_the_offline_command_writes_the_same_bytes_the_mock_serves(client: TestC
 def test_the_offline_command_refuses_invalid_params_with_the_same_messages(tmp_path: Path) -> None:
     params = tmp_path / "params.json"
     params.write_text(json.dumps({**MONTHLY, "to": "2026-12-02"}))
-    result = subprocess.run(
-        [sys.executable, "-m", "mockserver.cli", "report", "--aid", "P12345678", "--params", str(params)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
+    result = run_report("--params", str(params))
     assert result.returncode == 2
     assert "needs 'to' = 2026-12-01" in result.stderr
 
@@ -273,11 +249,8 @@ def test_report_filters_follow_the_contract_loaded_with_spec(tmp_path: Path) -> 
 # -- the offline command ----------------------------------------------------------------------------------------
 
 
-def run_report(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mockserver.cli", "report", "--aid", "P12345678", *args],
-        capture_output=True, text=True, cwd=cwd, timeout=120,
-    )  # fmt: skip
+def run_report(*args: str) -> subprocess.CompletedProcess[str]:
+    return run_cli("report", "--aid", "P12345678", *args, timeout=120)
 
 
 def test_the_offline_command_writes_wallets_with_report_filters(tmp_path: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import AsyncIterator
@@ -19,7 +18,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from mockserver.security import mint_token
-from tests.conftest import MONTHLY, ROOT, free_port, start_mock, stop, wait_until_serving
+from tests.conftest import MONTHLY, start_mock, start_proxy, stop
 from tests.mockserver.test_proxy import serving
 
 pytestmark = [pytest.mark.live, pytest.mark.timeout(120)]
@@ -73,16 +72,8 @@ def test_ctrl_c_answers_the_request_in_flight_with_a_503_and_prints_no_traceback
 
 
 def test_ctrl_c_on_the_proxy_answers_the_exchange_in_flight_with_a_503(live_mock: str) -> None:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mockserver.cli", "proxy", "--upstream", live_mock, "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    proxy = f"http://127.0.0.1:{port}"
+    process, proxy = start_proxy(live_mock, pipe=True)
     try:
-        wait_until_serving(proxy + "/_proxy/requests", process)
         response, output = interrupt_with_a_request_in_flight(process, proxy)
     finally:
         stop(process)
@@ -101,17 +92,10 @@ async def _slow_download(request: Request) -> Response:
 
 def test_ctrl_c_during_a_download_through_the_proxy_cuts_it_short_without_an_error() -> None:
     upstream_app = Starlette(routes=[Route("/download", _slow_download)])
-    port = free_port()
     with serving(upstream_app) as upstream:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "mockserver.cli", "proxy", "--upstream", upstream, "--port", str(port)],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
+        process, proxy = start_proxy(upstream, pipe=True)
         try:
-            wait_until_serving(f"http://127.0.0.1:{port}/_proxy/requests", process)
-            with httpx.stream("GET", f"http://127.0.0.1:{port}/download", timeout=30) as response:
+            with httpx.stream("GET", f"{proxy}/download", timeout=30) as response:
                 assert response.status_code == 200
                 chunks = response.iter_bytes()
                 next(chunks)  # the download is under way
