@@ -13,6 +13,8 @@ import sqlite3
 import threading
 from pathlib import Path
 
+from mockserver.journal import connect_shared
+
 
 def fails(seed: int, number: int, rate: float) -> bool:
     """Whether request ``number`` fails: a uniform draw in [0, 1) from the hash of (seed, number), under ``rate``."""
@@ -28,9 +30,7 @@ class RequestNumbers:
         self._db: sqlite3.Connection | None = None
         self._lock = threading.Lock()
         if path is not None:
-            self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=5)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=OFF")
+            self._db = connect_shared(path)
             self._db.execute("CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)")
             self._db.execute("INSERT OR IGNORE INTO counters VALUES ('valid_requests', 0)")
 

@@ -83,6 +83,14 @@ def _as_is(entry: Entry) -> Entry:
     return entry
 
 
+def connect_shared(path: Path) -> sqlite3.Connection:
+    """A connection to the SQLite file the workers of one server share (the journal, the ``--fail-rate`` count)."""
+    db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=5)
+    db.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
+    db.execute("PRAGMA synchronous=OFF")  # a debugging aid that dies with the server: no fsync
+    return db
+
+
 class Journal:
     """The last ``capacity`` entries, newest first when listed; shared through the SQLite file ``path`` when given.
 
@@ -104,9 +112,7 @@ class Journal:
         self._pending: list[tuple[str]] = []
         self._db: sqlite3.Connection | None = None
         if path is not None:
-            self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=5)
-            self._db.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
-            self._db.execute("PRAGMA synchronous=OFF")  # a debugging aid that dies with the server: no fsync
+            self._db = connect_shared(path)
             self._db.execute("CREATE TABLE IF NOT EXISTS journal (id INTEGER PRIMARY KEY, entry TEXT NOT NULL)")
 
     def record(self, entry: Entry) -> None:
