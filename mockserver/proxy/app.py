@@ -89,7 +89,7 @@ def without_base_path(upstream: str, base_path: str) -> str:
     (``https://host/api``) is kept and the client's path appended to it.
     """
     path = httpx.URL(upstream).path.rstrip("/")
-    if base_path.strip("/") and (path == base_path or path.endswith(base_path)):
+    if base_path.strip("/") and path.endswith(base_path):
         return upstream.removesuffix(base_path)
     return upstream
 
