@@ -21,6 +21,7 @@ from typing import Any
 
 import jwt
 
+from contracts.tokens import ACCOUNT_CLAIM  # the claim the checker's probes change is the one checked here
 from mockserver.errors import AccountMismatch, InsufficientScope, Unauthorized
 from mockserver.settings import AuthMode, Settings
 
@@ -43,7 +44,6 @@ SIGNED_ALGORITHMS = frozenset(
     }
 )
 MAX_TOKEN_LENGTH = 8192
-ACCOUNT_CLAIM = "aid"
 DEV_SECRET = "insight-mock-local-development-secret"  # signs tokens minted by `insight-mock token`
 
 
