@@ -4,8 +4,6 @@ echo and CORS; set-up mistakes are told apart from verdicts; the coverage matrix
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +17,7 @@ from contracts.model import default_contract
 from mockserver.app import create_app
 from mockserver.security import mint_token
 from mockserver.settings import AuthMode, Settings
-from tests.conftest import ROOT
+from tests.conftest import run_cli
 
 CONTRACT = default_contract()
 TOKEN = mint_token(("write:insight",))
@@ -199,27 +197,20 @@ def test_path_parts_read_every_common_spelling() -> None:
 
 def test_the_check_writes_a_json_and_a_self_contained_html_report(live_mock: str, tmp_path: Path) -> None:
     report_json, report_html = tmp_path / "report.json", tmp_path / "report.html"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "contracts.cli",
-            "check",
-            live_mock,
-            "--token",
-            TOKEN,
-            "--phases",
-            "properties",
-            "--examples",
-            "5",
-            "--report-json",
-            str(report_json),
-            "--report-html",
-            str(report_html),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
+    result = run_cli(
+        "check",
+        live_mock,
+        "--token",
+        TOKEN,
+        "--phases",
+        "properties",
+        "--examples",
+        "5",
+        "--report-json",
+        str(report_json),
+        "--report-html",
+        str(report_html),
+        module="contracts.cli",
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr

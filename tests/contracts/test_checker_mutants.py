@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from mockserver.security import mint_token
-from tests.conftest import ROOT, free_port, stop, wait_until_serving
+from tests.conftest import ROOT, free_port, run_cli, stop, wait_until_serving
 from tests.contracts.mutants import MUTANTS, REAL
 
 TOKEN = mint_token(("write:insight",))
@@ -61,12 +61,8 @@ def check_server(name: str) -> Verdict:
         wait_until_serving(f"{base}/openapi.json", server)
         report_path = Path(tempfile.mkdtemp()) / "report.json"
         began, cpu_before = time.monotonic(), _children_cpu()
-        result = subprocess.run(
-            [sys.executable, "-m", "contracts.cli", "check", base, "--token", TOKEN, "--report-json", str(report_path)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=120,
+        result = run_cli(
+            "check", base, "--token", TOKEN, "--report-json", str(report_path), module="contracts.cli", timeout=120
         )
         seconds, cpu = time.monotonic() - began, _children_cpu() - cpu_before
         report = json.loads(report_path.read_text(encoding="utf-8")) if report_path.exists() else {}
@@ -114,13 +110,7 @@ def test_the_mutation_score_is_printed(verdicts: dict[str, Verdict], capsys: pyt
 
 
 def test_every_token_refused_is_a_set_up_mistake_not_a_verdict(live_mock: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "contracts.cli", "check", live_mock, "--token", "wrong"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
+    result = run_cli("check", live_mock, "--token", "wrong", module="contracts.cli", timeout=120)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "the token was refused:" in result.stderr and "--token" in result.stderr
     assert "Authorization" in result.stderr or "JWT" in result.stderr  # the server's own message is quoted
@@ -128,23 +118,13 @@ def test_every_token_refused_is_a_set_up_mistake_not_a_verdict(live_mock: str) -
 
 def test_a_base_url_without_v1_is_a_set_up_mistake_not_a_verdict(live_mock: str) -> None:
     without = live_mock.removesuffix("/v1")
-    result = subprocess.run(
-        [sys.executable, "-m", "contracts.cli", "check", without, "--token", TOKEN],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
+    result = run_cli("check", without, "--token", TOKEN, module="contracts.cli", timeout=120)
     assert result.returncode == 2, result.stdout + result.stderr
     assert f"nothing at {without}" in result.stderr and "usually ends in /v1" in result.stderr
 
 
 def test_an_unreachable_server_is_a_usage_error_not_a_verdict() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "contracts.cli", "check", f"http://127.0.0.1:{free_port()}/v1", "--token", TOKEN],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
+    result = run_cli(
+        "check", f"http://127.0.0.1:{free_port()}/v1", "--token", TOKEN, module="contracts.cli", timeout=60
     )
     assert result.returncode == 2 and "cannot reach" in result.stderr

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 import pytest
 
 from contracts import diff, spec
-from tests.conftest import ROOT
+from tests.conftest import run_cli
 
 Json = dict[str, Any]
 UPSTREAM: Json = spec.load_yaml(spec.extract_openapi_text(spec.UPSTREAM_PATH.read_text(encoding="utf-8")))
@@ -193,13 +192,7 @@ def test_identical_documents_have_no_breaking_change() -> None:
 
 
 def run_diff(old: Path, new: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "contracts.cli", "diff", str(old), str(new)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+    return run_cli("diff", str(old), str(new), module="contracts.cli", timeout=60)
 
 
 def test_the_command_exits_1_and_lists_each_break_and_0_when_nothing_breaks(tmp_path: Path) -> None:
