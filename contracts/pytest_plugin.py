@@ -80,7 +80,7 @@ class BackgroundMock:
 
         _import_quietly()
         from mockserver.app import create_app  # the one place contracts imports the mock: the plugin starts it
-        from mockserver.header_limit import uvicorn_options
+        from mockserver.protocols import uvicorn_options
 
         self.port = _free_port()
         config = uvicorn.Config(

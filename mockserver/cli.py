@@ -70,7 +70,7 @@ def _serve(args: argparse.Namespace) -> int:
     from contracts.model import load_contract
     from mockserver.app import create_app
     from mockserver.controls import parse_latency
-    from mockserver.header_limit import uvicorn_options
+    from mockserver.protocols import uvicorn_options
     from mockserver.settings import SETTINGS_VARIABLE, Settings
 
     if args.jwt_public_key_file:

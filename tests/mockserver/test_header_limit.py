@@ -16,7 +16,8 @@ import httpx
 import pytest
 
 from mockserver.app import create_app
-from mockserver.header_limit import MAX_HEADER_BYTES, uvicorn_options
+from mockserver.header_limit import MAX_HEADER_BYTES
+from mockserver.protocols import uvicorn_options
 from mockserver.security import mint_token
 from mockserver.settings import Settings
 from tests.conftest import MONTHLY, start_mock, start_proxy, stop
