@@ -67,16 +67,16 @@ def _type_name_of(schema_type: Any) -> str:
 def variant_for(contract: Contract, body: Any) -> Variant | Violation:
     """The variant a body's discriminator names, or the violation that says why there is none."""
     key = contract.discriminator
-    known = ", ".join(repr(name) for name in contract.variants)
     if not isinstance(body, dict):
         return Violation(NOT_AN_OBJECT, "", f"the request body must be a JSON object, not {_type_name(body)}")
+    value = body.get(key)
+    variant = contract.variants.get(value) if isinstance(value, str) else None
+    if variant is not None:
+        return variant
+    known = ", ".join(repr(name) for name in contract.variants)
     if key not in body:
         return Violation("required", f"/{key}", f"'{key}' is required; one of {known}")
-    value = body[key]
-    variant = contract.variants.get(value) if isinstance(value, str) else None
-    if variant is None:
-        return Violation(DISCRIMINATOR, f"/{key}", f"unknown {key} {value!r}; one of {known}")
-    return variant
+    return Violation(DISCRIMINATOR, f"/{key}", f"unknown {key} {value!r}; one of {known}")
 
 
 def validate_body(contract: Contract, body: Any) -> list[Violation]:

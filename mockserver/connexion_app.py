@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from connexion.middleware import routing as connexion_routing
+from connexion.middleware.abstract import ROUTING_CONTEXT
 from connexion.middleware.context import ContextMiddleware
 from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.lifespan import LifespanMiddleware
-from connexion.middleware.routing import RoutingMiddleware
+from connexion.middleware.routing import RoutingMiddleware, RoutingOperation
 from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
@@ -100,23 +103,92 @@ def _from_unexpected(_request: ConnexionRequest, error: Exception) -> ConnexionR
     return _as_connexion(errors.error_response(errors.InternalError("the mock failed unexpectedly; see its log")))
 
 
-class ContractRouting(RoutingMiddleware):  # type: ignore[misc]  # connexion ships no type hints
-    """Connexion's routing, with each route matching the whole decoded path (``contracts.routes.whole_path``).
+MAX_REMEMBERED_ROUTES = 1024  # distinct (method, path) decisions kept; a client cycling through paths clears them
 
-    As Starlette compiles them, ``/v1/accounts/P1%0A/insight/generate-report`` is "no route" (a mount's ``.`` stops
-    at the line break) while ``/v1/.../generate-report%0A`` is the operation (``$`` matches before a final line
-    break). Here the first is the report operation with a malformed account id (its 400) and the second no route.
+
+@dataclass(frozen=True)
+class RouteDecision:
+    """What Connexion's router decided for one method and path: what its ``RoutingOperation`` puts into the scope."""
+
+    path_params: dict[str, Any]
+    api_base_path: str
+    operation_id: str | None
+    next_app: ASGIApp
+
+
+def _route_key(scope: Scope) -> tuple[str, str, str]:
+    return scope["method"], scope.get("root_path", ""), scope["path"]
+
+
+class RememberedOperation(RoutingOperation):  # type: ignore[misc]  # connexion ships no type hints
+    """Connexion's ``RoutingOperation`` that also records its decision for the method and path it routed."""
+
+    def __init__(self, routed: RoutingOperation, decisions: dict[tuple[str, str, str], RouteDecision]) -> None:
+        super().__init__(routed.operation_id, routed.next_app)
+        self.decisions = decisions
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        routed = connexion_routing._scope.get()  # the request's scope, as Connexion's router received it
+        if len(self.decisions) >= MAX_REMEMBERED_ROUTES:
+            self.decisions.clear()
+        self.decisions[_route_key(routed)] = RouteDecision(
+            dict(scope.get("path_params", {})),
+            _root_path(scope)[len(_root_path(routed)) :],
+            self.operation_id,
+            self.next_app,
+        )
+        await super().__call__(scope, receive, send)
+
+
+def _root_path(scope: Scope) -> str:
+    return str(scope.get("route_root_path", scope.get("root_path", "")))
+
+
+class ContractRouting(RoutingMiddleware):  # type: ignore[misc]  # connexion ships no type hints
+    """Connexion's routing, with each route matching the whole decoded path, and its decisions remembered.
+
+    Whole paths (``contracts.routes.whole_path``): as Starlette compiles them, ``/v1/accounts/P1%0A/insight/
+    generate-report`` is "no route" (a mount's ``.`` stops at the line break) while ``/v1/.../generate-report%0A`` is
+    the operation (``$`` matches before a final line break). Here the first is the report operation with a malformed
+    account id (its 400) and the second no route.
+
+    Remembered decisions: Connexion routes by walking Starlette's routers (a mount per API, then a route per
+    operation), which costs more than anything else in the routing of a request. A decision depends only on the
+    method and the path, so the operation each routed (method, path) reached is kept, and the next request for it is
+    put into the scope exactly as Connexion's ``RoutingOperation`` does, without the walk. The routing table stays
+    Connexion's; only requests it routed to an operation are remembered (never a 404 or a 405), at most
+    ``MAX_REMEMBERED_ROUTES`` of them.
     """
+
+    def __init__(self, app: ASGIApp) -> None:
+        super().__init__(app)
+        self.decisions: dict[tuple[str, str, str], RouteDecision] = {}
 
     def add_api(self, specification: Any, base_path: str | None = None, arguments: Any = None, **kwargs: Any) -> None:
         super().add_api(specification, base_path=base_path, arguments=arguments, **kwargs)
+        self.decisions.clear()
         routers: list[Any] = [self.router]
         while routers:
             for route in routers.pop().routes:
                 if isinstance(route, Mount | Route):
                     route.path_regex = whole_path(route.path_regex)
+                if isinstance(route, Route) and type(route.app) is RoutingOperation:
+                    route.app = RememberedOperation(route.app, self.decisions)
                 if isinstance(route, Mount) and isinstance(route.app, Router):
                     routers.append(route.app)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        decision = self.decisions.get(_route_key(scope)) if scope["type"] == "http" else None
+        if decision is None:
+            await super().__call__(scope, receive, send)
+            return
+        # What RoutingMiddleware and RoutingOperation do for a routed request, in the same order, on a copy.
+        routed = dict(scope)
+        connexion_routing._scope.set(routed)
+        routed.setdefault("path_params", {}).update(decision.path_params)
+        context = routed.setdefault("extensions", {}).setdefault(ROUTING_CONTEXT, {})
+        context.update({"api_base_path": decision.api_base_path, "operation_id": decision.operation_id})
+        await decision.next_app(routed, receive, send)
 
 
 class NoSlashRedirect:

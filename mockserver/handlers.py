@@ -16,7 +16,7 @@ from starlette.responses import Response
 from contracts import validation
 from contracts.model import Contract
 from mockserver.errors import BadRequest, json_bytes
-from mockserver.frontdoor import REPORT_URL_HEADER
+from mockserver.frontdoor import REPORT_URL_NAME
 from mockserver.gate import AcceptedRequest, check_account
 from mockserver.journal import Journal
 from mockserver.report_links import open_report_token, report_path
@@ -43,12 +43,10 @@ class Handlers:
     def generate_report(self, accepted: AcceptedRequest) -> Response:
         """200: the accepted params, echoed as the contract's ``InsightReportParams``, and where the report is."""
         link = accepted.base_url + report_path(accepted.aid, accepted.params, self.settings.report_key)
-        return Response(
-            json_bytes(accepted.params),
-            status_code=200,
-            media_type="application/json",
-            headers={REPORT_URL_HEADER: link},
-        )
+        response = Response(json_bytes(accepted.params), media_type="application/json")
+        # Appended as bytes: passing ``headers=`` makes Starlette lower-case and re-encode every header per answer.
+        response.raw_headers.append((REPORT_URL_NAME, link.encode("latin-1")))
+        return response
 
     async def get_report(self, report_id: str) -> Response:
         aid, params = open_report_token(report_id, self.settings.report_key)

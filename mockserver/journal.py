@@ -47,8 +47,7 @@ def redact_query(query: str) -> str:
 def redact_body(body: bytes) -> str:
     """A request body as the journal keeps it: text, at most ``MAX_BODY`` characters, secrets replaced."""
     text = body[:MAX_BODY].decode("utf-8", "replace")
-    lowered = text.lower()
-    if not any(hint in lowered for hint in _SECRET_HINTS):  # substring tests: far cheaper than any regex
+    if not any(map(text.lower().__contains__, _SECRET_HINTS)):  # substring tests: far cheaper than any regex
         return text
     text = _STRING_MEMBER.sub(_blank_secret_member, text)
     return _JWT.sub(REDACTED, text)
@@ -140,9 +139,7 @@ class Journal:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 self._db.executemany("INSERT INTO journal (entry) VALUES (?)", rows)
-                self._db.execute(
-                    "DELETE FROM journal WHERE id <= (SELECT max(id) FROM journal) - ?", (self.capacity,)
-                )
+                self._db.execute("DELETE FROM journal WHERE id <= (SELECT max(id) FROM journal) - ?", (self.capacity,))
             finally:
                 self._db.execute("COMMIT")
 
