@@ -255,6 +255,17 @@ def schedule_named(name: str) -> Schedule:
 
 def check_window(schedule_name: str, from_text: str, to_text: str) -> list[Violation]:
     """Every rule the window ``[from_text, to_text)`` breaks for the schedule; empty when it is valid."""
+    return list(_window_violations(schedule_name, from_text, to_text))
+
+
+@lru_cache(maxsize=4096)
+def _window_violations(schedule_name: str, from_text: str, to_text: str) -> tuple[Violation, ...]:
+    """``check_window``'s answer, cached like ``parse_bound``: a pure function of three short texts, asked on every
+    request the mock answers, where clients send the same few windows again and again."""
+    return tuple(_check_window(schedule_name, from_text, to_text))
+
+
+def _check_window(schedule_name: str, from_text: str, to_text: str) -> list[Violation]:
     schedule = schedule_named(schedule_name)
     violations = check_bound("from", from_text) + check_bound("to", to_text)
     if violations:

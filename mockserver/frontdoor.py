@@ -75,15 +75,18 @@ class FrontDoor:
         self.declared_statuses = declared_statuses
         self.journal = journal
         self.latency = latency
+        self.has_latency = latency.high_ms > 0
         self.rng = random.Random(seed)
+        self.api_prefix = api_base + "/"
+        self.ui = api_base + "/ui"
+        self.documents = frozenset({api_base + "/openapi.json", api_base + "/openapi.yaml"})
 
     def _is_api(self, path: str) -> bool:
-        if not path.startswith(self.api_base + "/"):
-            return False
-        rest = path[len(self.api_base) :]
-        return not (rest.startswith("/ui") or rest in ("/openapi.json", "/openapi.yaml"))
+        return path.startswith(self.api_prefix) and not path.startswith(self.ui) and path not in self.documents
 
     def _delay_seconds(self, scope: Scope, headers: Mapping[str, str]) -> float:
+        if not self.has_latency and "prefer" not in headers:
+            return 0.0  # nothing can ask for a delay: no Prefer to parse, no random draw
         try:
             requested_ms = preferences_of(scope, headers, self.declared_statuses).delay_ms
         except BadRequest:
