@@ -1,13 +1,19 @@
 """Side-by-side benchmark: our mock, bare Starlette (the Python ceiling) and Prism 5's static mock, in one run.
 
     .venv/bin/python benchmarks/harness.py [--duration 15] [--connections 32] [--rounds 2] [--workers 1 2]
+                                           [--bodies 1]
 
-Every server gets the same load on 127.0.0.1 (`wrk -t2 -cN -dS`, one valid POST with a bearer token); runs are
-interleaved (mock, bare, Prism, Prism -v error, mock, ...) and repeated, so the noise of this shared machine hits
-all alike; medians are printed with the ratios to Prism and to bare Starlette. Start-up is measured from spawn to
-the first 200. Prism is installed with npm into benchmarks/prism/ (not a project dependency) and is skipped with a
-message when npm is missing. Then: `report_params()` draws per second next to Schemathesis' own body generation
-for the operation, and the busy-account monthly CSV/PDF figures (benchmarks/bench_reports.py).
+Every server gets the same load on 127.0.0.1 (`wrk -t2 -cN -dS` with a bearer token): one valid POST again and
+again, or with ``--bodies N`` N distinct valid requests in turn (bodies drawn by ``report_params()``, each to its
+own account id), which with N over 4096 measures the mock without any of its caches helping (the window rules keep
+4096 answers, the routing 1024 decisions). Runs are interleaved (mock, bare, Prism, Prism -v error, mock, ...) and
+repeated, so the noise of this shared machine hits all alike; medians are printed with the ratios to Prism as users
+run it (/Prism), to Prism with its per-request logging off (/Prism-e, the fair figure: the mock logs no request
+either) and to bare Starlette (/bare), which runs on the same uvicorn protocol as the mock, so /bare measures the
+app alone. Start-up is measured from spawn to the first 200. Prism is installed with npm into benchmarks/prism/ (not
+a project dependency) and is skipped with a message when npm is missing. Then: `report_params()` draws per second
+next to Schemathesis' own body generation for the operation, and the busy-account monthly CSV/PDF figures
+(benchmarks/bench_reports.py).
 """
 
 from __future__ import annotations
@@ -106,15 +112,52 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-def wrk_script(directory: Path) -> Path:
+def varied_requests(count: int) -> list[tuple[str, str]]:
+    """``count`` distinct valid requests: (account id, body), the bodies drawn by ``report_params()`` (fixed seed)."""
+    from contracts.checker import draws
+    from contracts.strategies import report_params
+
+    bodies = draws(report_params(), count, 20261201)
+    return [(f"P{index:08d}", json.dumps(body, ensure_ascii=False)) for index, body in enumerate(bodies)]
+
+
+def lua_string(text: str) -> str:
+    """A Lua long-bracket literal holding ``text`` as is (no escapes: JSON is full of quotes and backslashes)."""
+    level = 1
+    while f"]{'=' * level}]" in text:
+        level += 1
+    return f"[{'=' * level}[{text}]{'=' * level}]"
+
+
+def wrk_script(directory: Path, bodies: int) -> Path:
+    """The load: one valid POST again and again, or with ``bodies`` > 1 that many distinct requests in turn (each
+    its own account id in the path, so each its own route as well)."""
     script = directory / "post.lua"
-    body = json.dumps(BODY).replace('"', '\\"')
-    script.write_text(
-        f'wrk.method = "POST"\nwrk.body = "{body}"\n'
-        f'wrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer {TOKEN}"\n'
-        "done = function(summary, latency, requests)\n"
-        '  io.write(string.format("P50 %f\\nP99 %f\\n", latency:percentile(50), latency:percentile(99)))\nend\n'
-    )
+    lines = [
+        'wrk.method = "POST"',
+        f"wrk.body = {lua_string(json.dumps(BODY))}",
+        'wrk.headers["Content-Type"] = "application/json"',
+        f'wrk.headers["Authorization"] = "Bearer {TOKEN}"',
+    ]
+    if bodies > 1:
+        requests = varied_requests(bodies)
+        lines += ["paths = {", *(f"  {lua_string(aid)}," for aid, _ in requests), "}"]
+        lines += ["bodies = {", *(f"  {lua_string(body)}," for _, body in requests), "}"]
+        lines += [
+            "prefix = string.gsub(wrk.path, 'P12345678.*$', '')",  # the server's base path, before the account id
+            "suffix = string.match(wrk.path, 'P12345678(.*)$')",
+            "n = 0",
+            "request = function()",
+            "  n = n % #bodies + 1",
+            "  return wrk.format(nil, prefix .. paths[n] .. suffix, nil, bodies[n])",
+            "end",
+        ]
+    lines += [
+        "done = function(summary, latency, requests)",
+        '  io.write(string.format("P50 %f\\nP99 %f\\n", latency:percentile(50), latency:percentile(99)))',
+        "end",
+    ]
+    script.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return script
 
 
@@ -191,6 +234,8 @@ def servers(workers: int, with_prism: bool, prism_spec: Path) -> list[Server]:
                 "-m",
                 "uvicorn",
                 "benchmarks.bare_starlette:app",
+                "--http",  # the mock's protocol (one write per answer): /bare then compares the apps alone
+                "mockserver.protocols:LimitedHttpToolsProtocol",
                 "--port",
                 str(port),
                 "--no-access-log",
@@ -216,7 +261,7 @@ def measure_servers(args: argparse.Namespace) -> None:
         return
     with_prism = ensure_prism()
     with tempfile.TemporaryDirectory() as scratch:
-        script = wrk_script(Path(scratch))
+        script = wrk_script(Path(scratch), args.bodies)
         for workers in args.workers:
             chosen = servers(workers, with_prism and workers == args.workers[0], PRISM_CONTRACT)
             runs: dict[str, list[Run]] = {server.name: [] for server in chosen}
@@ -245,6 +290,7 @@ COLUMNS = (
     ("RSS MiB", 9),
     ("bad", 6),
     ("/Prism", 8),
+    ("/Prism-e", 10),
     ("/bare", 7),
 )
 
@@ -252,8 +298,11 @@ COLUMNS = (
 def print_table(runs: dict[str, list[Run]], args: argparse.Namespace, workers: int) -> None:
     rps = {name: median([run.requests_per_second for run in items]) for name, items in runs.items()}
     bare = next(value for name, value in rps.items() if name.startswith("bare"))
-    prism = rps.get("Prism static")
-    print(f"\nwrk -t2 -c{args.connections} -d{args.duration}s, {args.rounds} rounds, {workers} worker(s), medians")
+    prism, quiet_prism = rps.get("Prism static"), rps.get("Prism -v error")
+    load = "one valid POST" if args.bodies == 1 else f"{args.bodies} distinct valid requests in turn"
+    print(
+        f"\nwrk -t2 -c{args.connections} -d{args.duration}s, {load}, {args.rounds} rounds, {workers} worker(s), medians"
+    )
     print(
         "".join(
             f"{title:<{width}}" if index == 0 else f"{title:>{width}}" for index, (title, width) in enumerate(COLUMNS)
@@ -268,6 +317,7 @@ def print_table(runs: dict[str, list[Run]], args: argparse.Namespace, workers: i
             f"{median([r.rss_mib for r in items]):.1f}",
             str(sum(r.bad for r in items)),
             f"{rps[name] / prism:.2f}" if prism else "n/a",
+            f"{rps[name] / quiet_prism:.2f}" if quiet_prism else "n/a",
             f"{rps[name] / bare:.2f}",
         ]
         print(f"{name:<22}" + "".join(f"{cell:>{width}}" for cell, (_, width) in zip(cells, COLUMNS[1:], strict=True)))
@@ -307,6 +357,12 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument(
+        "--bodies",
+        type=int,
+        default=1,
+        help="distinct requests in turn (default 1: one valid POST); over 4096 none repeats within the mock's caches",
+    )
     parser.add_argument("--skip-reports", action="store_true", help="skip the report-generation figures")
     args = parser.parse_args()
     measure_servers(args)

@@ -22,6 +22,9 @@ from mockserver.journal import Journal
 from mockserver.report_links import open_report_token, report_path
 from mockserver.settings import Settings
 
+MAX_REMEMBERED_ANSWERS = 1024
+MAX_REMEMBERED_BODY = 4096  # bytes: larger bodies are answered afresh every time
+
 
 class Handlers:
     """The operations of the contract and of the admin API, bound to one app's configuration."""
@@ -30,6 +33,7 @@ class Handlers:
         self.contract = contract
         self.settings = settings
         self.journal = journal
+        self.answers: dict[tuple[str, bytes], tuple[bytes, bytes]] = {}
 
     def by_operation_id(self) -> dict[str, Callable[..., Any]]:
         return {
@@ -41,11 +45,25 @@ class Handlers:
         }
 
     def generate_report(self, accepted: AcceptedRequest) -> Response:
-        """200: the accepted params, echoed as the contract's ``InsightReportParams``, and where the report is."""
-        link = accepted.base_url + report_path(accepted.aid, accepted.params, self.settings.report_key)
-        response = Response(json_bytes(accepted.params), media_type="application/json")
+        """200: the accepted params, echoed as the contract's ``InsightReportParams``, and where the report is.
+
+        Both are a pure function of the account and the body as sent (the params are that body, checked, with the
+        contract's defaults), so the encoded pair is remembered for a body sent again: encoding the echo and signing
+        the link cost more than all the checks before. At most ``MAX_REMEMBERED_ANSWERS`` pairs, of small bodies.
+        """
+        key = (accepted.aid, accepted.body)
+        answer = self.answers.get(key)
+        if answer is None:
+            path = report_path(accepted.aid, accepted.params, self.settings.report_key)
+            answer = json_bytes(accepted.params), path.encode("latin-1")
+            if len(accepted.body) <= MAX_REMEMBERED_BODY:
+                if len(self.answers) >= MAX_REMEMBERED_ANSWERS:
+                    self.answers.clear()
+                self.answers[key] = answer
+        echo, path_bytes = answer
+        response = Response(echo, media_type="application/json")
         # Appended as bytes: passing ``headers=`` makes Starlette lower-case and re-encode every header per answer.
-        response.raw_headers.append((REPORT_URL_NAME, link.encode("latin-1")))
+        response.raw_headers.append((REPORT_URL_NAME, accepted.base_url.encode("latin-1") + path_bytes))
         return response
 
     async def get_report(self, report_id: str) -> Response:

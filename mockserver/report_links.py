@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import hmac
 import json
 from functools import lru_cache
@@ -32,18 +33,21 @@ def _decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-# Built once: ``json.dumps`` with options redoes its set-up on every call, and a link is made for every 200.
+# Built once: ``json.dumps`` with options and ``hmac.new`` with a key both redo their set-up on every call, and a
+# link is made for every 200.
 _PAYLOAD_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True)
 
 
 @lru_cache(maxsize=8)
-def _key_bytes(key: str) -> bytes:
-    return key.encode()
+def _keyed_hmac(key: str) -> hmac.HMAC:
+    return hmac.new(key.encode(), digestmod=hashlib.sha256)
 
 
 def _signature(payload: str, key: str) -> str:
-    # hmac.digest: one call into OpenSSL, where an HMAC object costs several Python-level calls per link.
-    return _encode(hmac.digest(_key_bytes(key), payload.encode("ascii"), "sha256"))
+    # A copy of an HMAC keyed once: measured faster than the one-shot hmac.digest, which sets up its key every call.
+    mac = _keyed_hmac(key).copy()
+    mac.update(payload.encode("ascii"))
+    return _encode(mac.digest())
 
 
 def report_token(aid: str, params: dict[str, Any], key: str) -> str:

@@ -1,0 +1,88 @@
+"""The report operation's handler: the echo and the report link, remembered for a body sent again, never mixed up."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from contracts.model import Contract
+from mockserver import handlers
+from mockserver.gate import AcceptedRequest, check_body
+from mockserver.handlers import Handlers
+from mockserver.journal import Journal
+from mockserver.report_links import open_report_token
+from mockserver.security import ANONYMOUS
+from mockserver.settings import Settings
+from tests.conftest import MONTHLY, VALID_AID
+
+BASE = "http://127.0.0.1:8080"
+
+
+def accepted(
+    contract: Contract, body: dict[str, object], aid: str = VALID_AID, raw: bytes | None = None
+) -> AcceptedRequest:
+    raw = json.dumps(body).encode() if raw is None else raw
+    return AcceptedRequest(aid, check_body(contract, json.loads(raw)), ANONYMOUS, BASE, raw)
+
+
+def answer(handler: Handlers, request: AcceptedRequest) -> tuple[dict[str, object], str]:
+    response = handler.generate_report(request)
+    link = dict(response.headers)["x-mock-report-url"]
+    return json.loads(response.body), link
+
+
+@pytest.fixture
+def handler(contract: Contract) -> Handlers:
+    return Handlers(contract, Settings(), Journal(10))
+
+
+def test_the_answer_echoes_the_params_with_defaults_and_links_to_the_report(
+    handler: Handlers, contract: Contract
+) -> None:
+    echo, link = answer(handler, accepted(contract, MONTHLY))
+    assert echo == {**MONTHLY, "contentType": "text/csv"}
+    assert link.startswith(f"{BASE}/_mock/reports/")
+    aid, params = open_report_token(link.rsplit("/", 1)[1], Settings().report_key)
+    assert aid == VALID_AID and params == echo
+
+
+def test_a_body_sent_again_gets_the_same_answer_remembered(handler: Handlers, contract: Contract) -> None:
+    first = answer(handler, accepted(contract, MONTHLY))
+    second = answer(handler, accepted(contract, MONTHLY))
+    assert first == second
+    assert len(handler.answers) == 1
+    assert first == answer(Handlers(contract, Settings(), Journal(10)), accepted(contract, MONTHLY))  # as if fresh
+
+
+def test_each_account_and_each_body_gets_its_own_answer(handler: Handlers, contract: Contract) -> None:
+    english = {**MONTHLY, "language": "en"}
+    answers = [
+        answer(handler, accepted(contract, body, aid))
+        for aid in (VALID_AID, "T87654321")
+        for body in (MONTHLY, english)
+    ]
+    assert len({link for _, link in answers}) == 4
+    assert [echo["language"] for echo, _ in answers] == ["no", "en", "no", "en"]
+    for (_, link), aid in zip(answers, (VALID_AID, VALID_AID, "T87654321", "T87654321"), strict=True):
+        assert open_report_token(link.rsplit("/", 1)[1], Settings().report_key)[0] == aid
+
+
+def test_the_link_keeps_the_host_each_request_used(handler: Handlers, contract: Contract) -> None:
+    request = accepted(contract, MONTHLY)
+    answer(handler, request)
+    elsewhere = AcceptedRequest(request.aid, request.params, request.principal, "http://mock.test:9000", request.body)
+    assert answer(handler, elsewhere)[1].startswith("http://mock.test:9000/_mock/reports/")
+
+
+def test_remembered_answers_are_bounded_and_large_bodies_are_not_kept(
+    handler: Handlers, contract: Contract, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(handlers, "MAX_REMEMBERED_ANSWERS", 2)
+    for language in ("no", "en", "no", "en", "no"):
+        answer(handler, accepted(contract, {**MONTHLY, "language": language, "note": language}))
+        assert len(handler.answers) <= 2
+    handler.answers.clear()
+    padded = json.dumps(MONTHLY).encode() + b" " * handlers.MAX_REMEMBERED_BODY
+    echo, _ = answer(handler, accepted(contract, MONTHLY, raw=padded))
+    assert echo["schedule"] == "monthly" and handler.answers == {}
