@@ -91,9 +91,10 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
 
 
 def uvicorn_options(protocol: str = "httptools") -> dict[str, Any]:
-    """``http=`` for uvicorn: httptools (uvicorn's own choice, a dependency through ``uvicorn[standard]``) or h11,
-    capped as above. An import string, so worker processes started by ``--workers`` load the same class.
+    """``http=`` and ``ws=`` for uvicorn: httptools (uvicorn's own choice, a dependency through ``uvicorn[standard]``)
+    or h11, capped as above. An import string, so worker processes started by ``--workers`` load the same class.
     """
+    # No WebSocket protocol: nothing here serves one, and uvicorn's default imports the websockets library at start.
     if protocol == "h11":
-        return {"http": f"{__name__}:LimitedH11Protocol", "h11_max_incomplete_event_size": MAX_HEAD_BYTES}
-    return {"http": f"{__name__}:LimitedHttpToolsProtocol"}
+        return {"http": f"{__name__}:LimitedH11Protocol", "ws": "none", "h11_max_incomplete_event_size": MAX_HEAD_BYTES}
+    return {"http": f"{__name__}:LimitedHttpToolsProtocol", "ws": "none"}
