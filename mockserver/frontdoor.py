@@ -71,7 +71,6 @@ class FrontDoor:
         seed: int,
     ) -> None:
         self.app = app
-        self.api_base = api_base
         self.declared_statuses = declared_statuses
         self.journal = journal
         self.latency = latency
