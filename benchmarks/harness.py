@@ -268,7 +268,7 @@ def measure_servers(args: argparse.Namespace) -> None:
         script = wrk_script(Path(scratch), args.bodies)
         for workers in args.workers:
             chosen = servers(workers, with_prism and workers == args.workers[0], PRISM_CONTRACT)
-            print_startups(measure_startups(chosen, args.starts), workers)
+            print_startups(measure_startups([*chosen, import_floor(workers)], args.starts), workers)
             runs: dict[str, list[Run]] = {server.name: [] for server in chosen}
             for _ in range(args.rounds):
                 for server in chosen:
@@ -290,6 +290,16 @@ def compile_sources() -> None:
     """
     for package in ("contracts", "mockserver"):
         compileall.compile_dir(ROOT / package, quiet=1)
+
+
+def import_floor(workers: int) -> Server:
+    """bare Starlette after importing Connexion, uvicorn and PyJWT: the start-up no server built on them can beat."""
+    bare = next(server for server in servers(workers, False, PRISM_CONTRACT) if server.name.startswith("bare"))
+    return Server(
+        "imports floor (1w)" if workers == 1 else f"imports floor ({workers}w)",
+        lambda port: [part.replace("bare_starlette:app", "import_floor:app") for part in bare.command(port)],
+        bare.base,
+    )
 
 
 def measure_startups(chosen: list[Server], starts: int) -> dict[str, list[float]]:
