@@ -296,7 +296,7 @@ def import_floor(workers: int) -> Server:
     """bare Starlette after importing Connexion, uvicorn and PyJWT: the start-up no server built on them can beat."""
     bare = next(server for server in servers(workers, False, PRISM_CONTRACT) if server.name.startswith("bare"))
     return Server(
-        "imports floor (1w)" if workers == 1 else f"imports floor ({workers}w)",
+        f"imports floor ({workers}w)",
         lambda port: [part.replace("bare_starlette:app", "import_floor:app") for part in bare.command(port)],
         bare.base,
     )

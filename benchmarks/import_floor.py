@@ -1,7 +1,7 @@
 """The start-up floor of the mock's libraries: bare Starlette, after importing what the mock imports to serve.
 
-Connexion, uvicorn and PyJWT are imported and nothing of them is used, so the harness's start-up of this app is what
-any server built on them pays before its own code runs.
+uvicorn's command line serves it, and it imports Connexion and PyJWT without using them, so the harness's start-up of
+this app is what any server built on the three pays before its own code runs.
 """
 
 from __future__ import annotations
