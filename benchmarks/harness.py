@@ -63,7 +63,6 @@ class Run:
     requests_per_second: float
     p50_ms: float
     p99_ms: float
-    startup_s: float
     rss_mib: float
     bad: int
 
@@ -221,6 +220,25 @@ def ensure_prism() -> bool:
 PRISM_CONTRACT = contract_spec.SERVED_PATH
 
 
+def starlette_command(app: str, workers: int) -> Callable[[int], list[str]]:
+    """uvicorn's command line serving ``app`` on the mock's protocol (one write per answer), as quiet as the mock."""
+    return lambda port: [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        "--http",
+        "mockserver.protocols:LimitedHttpToolsProtocol",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        "--workers",
+        str(workers),
+    ]
+
+
 def servers(workers: int, with_prism: bool, prism_spec: Path) -> list[Server]:
     python = sys.executable
     spec = str(prism_spec)
@@ -230,25 +248,7 @@ def servers(workers: int, with_prism: bool, prism_spec: Path) -> list[Server]:
             lambda port: [python, "-m", "mockserver.cli", "serve", "--port", str(port), "--workers", str(workers)],
             "/v1",
         ),
-        Server(
-            f"bare Starlette ({workers}w)",
-            lambda port: [
-                python,
-                "-m",
-                "uvicorn",
-                "benchmarks.bare_starlette:app",
-                "--http",  # the mock's protocol (one write per answer): /bare then compares the apps alone
-                "mockserver.protocols:LimitedHttpToolsProtocol",
-                "--port",
-                str(port),
-                "--no-access-log",
-                "--log-level",
-                "warning",
-                "--workers",
-                str(workers),
-            ],
-            "/v1",
-        ),
+        Server(f"bare Starlette ({workers}w)", starlette_command("benchmarks.bare_starlette:app", workers), "/v1"),
     ]
     if with_prism:
         found += [
@@ -272,11 +272,11 @@ def measure_servers(args: argparse.Namespace) -> None:
             runs: dict[str, list[Run]] = {server.name: [] for server in chosen}
             for _ in range(args.rounds):
                 for server in chosen:
-                    process, startup, url = start(server, free_port())
+                    process, _, url = start(server, free_port())
                     try:
                         load(url, script, 2, args.connections)  # warm-up
                         rps, p50, p99, bad = load(url, script, args.duration, args.connections)
-                        runs[server.name].append(Run(rps, p50, p99, startup, tree_rss_mib(process.pid), bad))
+                        runs[server.name].append(Run(rps, p50, p99, tree_rss_mib(process.pid), bad))
                     finally:
                         stop(process)
             print_table(runs, args, workers)
@@ -294,12 +294,7 @@ def compile_sources() -> None:
 
 def import_floor(workers: int) -> Server:
     """bare Starlette after importing Connexion, uvicorn and PyJWT: the start-up no server built on them can beat."""
-    bare = next(server for server in servers(workers, False, PRISM_CONTRACT) if server.name.startswith("bare"))
-    return Server(
-        f"imports floor ({workers}w)",
-        lambda port: [part.replace("bare_starlette:app", "import_floor:app") for part in bare.command(port)],
-        bare.base,
-    )
+    return Server(f"imports floor ({workers}w)", starlette_command("benchmarks.import_floor:app", workers), "/v1")
 
 
 def measure_startups(chosen: list[Server], starts: int) -> dict[str, list[float]]:
@@ -336,7 +331,6 @@ COLUMNS = (
     ("req/s", 9),
     ("p50 ms", 8),
     ("p99 ms", 8),
-    ("start s", 9),
     ("RSS MiB", 9),
     ("bad", 6),
     ("/Prism", 8),
@@ -363,7 +357,6 @@ def print_table(runs: dict[str, list[Run]], args: argparse.Namespace, workers: i
             f"{rps[name]:.0f}",
             f"{median([r.p50_ms for r in items]):.2f}",
             f"{median([r.p99_ms for r in items]):.2f}",
-            f"{median([r.startup_s for r in items]):.2f}",
             f"{median([r.rss_mib for r in items]):.1f}",
             str(sum(r.bad for r in items)),
             f"{rps[name] / prism:.2f}" if prism else "n/a",
