@@ -253,19 +253,17 @@ def run_report(*args: str) -> subprocess.CompletedProcess[str]:
     return run_cli("report", "--aid", "P12345678", *args, timeout=120)
 
 
-def test_the_offline_command_writes_wallets_with_report_filters(tmp_path: Path) -> None:
+def wallet_params(tmp_path: Path, report_filter: str, value: str) -> Path:
+    """A params file for November 2025's wallet transactions, filtered by one ``reportFilters`` entry."""
     params = tmp_path / "params.json"
-    params.write_text(
-        json.dumps(
-            {
-                **MONTHLY,
-                "dataType": "wallets/transactions",
-                "from": "2025-11-01",
-                "to": "2025-12-01",
-                "reportFilters": [{"filter": "store_id", "value": "x"}],
-            }
-        )
-    )
+    window = {"from": "2025-11-01", "to": "2025-12-01"}
+    filters = [{"filter": report_filter, "value": value}]
+    params.write_text(json.dumps({**MONTHLY, "dataType": "wallets/transactions", **window, "reportFilters": filters}))
+    return params
+
+
+def test_the_offline_command_writes_wallets_with_report_filters(tmp_path: Path) -> None:
+    params = wallet_params(tmp_path, "store_id", "x")
     result = run_report("--params", str(params), "-o", str(tmp_path / "w.csv"))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "w.csv").read_bytes().count(b"\r\n") > 1
@@ -305,18 +303,7 @@ def test_an_output_suffix_that_contradicts_the_content_type_is_refused(tmp_path:
 def test_the_offline_command_reads_the_vocabulary_of_its_spec(tmp_path: Path) -> None:
     served = contract_with_wallet_filters(tmp_path)
     card = "9578"  # no card id is this short: the filter matches no row, where the default contract ignores it
-    params = tmp_path / "params.json"
-    params.write_text(
-        json.dumps(
-            {
-                **MONTHLY,
-                "dataType": "wallets/transactions",
-                "from": "2025-11-01",
-                "to": "2025-12-01",
-                "reportFilters": [{"filter": "card_id", "value": card}],
-            }
-        )
-    )
+    params = wallet_params(tmp_path, "card_id", card)
     with_spec = run_report("--params", str(params), "--spec", str(served), "-o", str(tmp_path / "a.csv"))
     without = run_report("--params", str(params), "-o", str(tmp_path / "b.csv"))
     assert with_spec.returncode == without.returncode == 0, with_spec.stderr + without.stderr
