@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from contracts.model import default_contract
+from contracts.model.contract import default_contract
 from mockserver.reports import (
     CHECKOUT,
     ORDERS,

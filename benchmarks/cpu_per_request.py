@@ -27,10 +27,10 @@ sys.path.insert(0, str(ROOT))
 from starlette.types import ASGIApp, Message  # noqa: E402
 
 from benchmarks.bare_starlette import app as bare_app  # noqa: E402
+from contracts.testing.live import MONTHLY, VALID_AID  # noqa: E402
 from mockserver.app import create_app  # noqa: E402
-from mockserver.security import mint_token  # noqa: E402
+from mockserver.decisions.security import mint_token  # noqa: E402
 from mockserver.settings import Settings  # noqa: E402
-from tests.conftest import MONTHLY, VALID_AID  # noqa: E402
 
 PATH = f"/v1/accounts/{VALID_AID}/insight/generate-report"
 BODY = json.dumps(MONTHLY).encode()

@@ -42,9 +42,9 @@ PRISM = PRISM_DIR / "node_modules" / ".bin" / "prism"
 PRISM_VERSION = "5.16.0"
 sys.path.insert(0, str(ROOT))
 
-from contracts import spec as contract_spec  # noqa: E402
-from mockserver.security import mint_token  # noqa: E402
-from tests.conftest import MONTHLY, free_port, wait_until_serving  # noqa: E402
+from contracts.document import spec as contract_spec  # noqa: E402
+from contracts.testing.live import MONTHLY, free_port, wait_until_serving  # noqa: E402
+from mockserver.decisions.security import mint_token  # noqa: E402
 
 REPORT_PATH = "/accounts/P12345678/insight/generate-report"
 BODY = MONTHLY
@@ -116,8 +116,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 def varied_requests(count: int) -> list[tuple[str, str]]:
     """``count`` distinct valid requests: (account id, body), the bodies drawn by ``report_params()`` (fixed seed)."""
-    from contracts.checker import draws
-    from contracts.strategies import report_params
+    from contracts.testing.strategies import draws, report_params
 
     bodies = draws(report_params(), count, 20261201)
     return [(f"P{index:08d}", json.dumps(body, ensure_ascii=False)) for index, body in enumerate(bodies)]
@@ -228,7 +227,7 @@ def starlette_command(app: str, workers: int) -> Callable[[int], list[str]]:
         "uvicorn",
         app,
         "--http",
-        "mockserver.protocols:LimitedHttpToolsProtocol",
+        "mockserver.edge.protocols:LimitedHttpToolsProtocol",
         "--port",
         str(port),
         "--no-access-log",
@@ -370,8 +369,7 @@ def measure_generation(count: int = 400) -> None:
     """Examples per second: our strategy next to Schemathesis' own generation of the operation's cases."""
     import schemathesis
 
-    from contracts.checker import draws
-    from contracts.strategies import report_params
+    from contracts.testing.strategies import draws, report_params
 
     schema = schemathesis.openapi.from_path(str(ROOT / "spec" / "insight.yaml"))
     operation = next(result.ok() for result in schema.get_all_operations())

@@ -21,8 +21,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mockserver.security import mint_token  # noqa: E402
-from tests.conftest import MONTHLY, free_port, wait_until_serving  # noqa: E402
+from contracts.testing.live import MONTHLY, free_port, wait_until_serving  # noqa: E402
+from mockserver.decisions.security import mint_token  # noqa: E402
 
 PATH = "/v1/accounts/P12345678/insight/generate-report"
 

@@ -5,7 +5,8 @@
 1. **Schemathesis** over the served contract (``spec/insight.yaml``) with every check, positive and negative data,
    ``positive_data_acceptance`` expecting 2xx only, our hooks (valid windows for positive bodies) and our checks
    (Error shape, echo, window rules);
-2. **properties** (``contracts.probes``): every finite case enumerated (each refused value of each variant, each kind
+2. **properties** (``contracts.checker.probes``): every finite case enumerated (each refused value of each variant, each
+   kind
    of broken window for each schedule, each auth failure, each wrong Content-Type), then random draws; every refusal
    must give the reason the probe broke.
 
@@ -31,9 +32,11 @@ from typing import Any
 
 import httpx
 
-from contracts import checker, coverage, spec
+from contracts.checker import coverage, properties
+from contracts.document import commands as document_commands
+from contracts.document import spec
 
-CONFIG_PATH = Path(__file__).resolve().parent / "schemathesis.toml"
+CONFIG_PATH = Path(__file__).resolve().parent / "testing" / "schemathesis.toml"
 MAX_CURLS_PER_RULE = 3
 
 
@@ -70,18 +73,18 @@ def start_schemathesis(args: argparse.Namespace, junit_path: Path | None) -> sub
         command += ["--max-time", str(max(1, int(args.time_budget)))]
     if junit_path is not None:
         command += ["--report", "junit", "--report-junit-path", str(junit_path)]
-    environment = {**os.environ, "SCHEMATHESIS_HOOKS": "contracts.checks"}
+    environment = {**os.environ, "SCHEMATHESIS_HOOKS": "contracts.testing.checks"}
     return subprocess.Popen(command, env=environment)
 
 
-def _by_rule(result: checker.PhaseResult) -> dict[str, list[checker.Failure]]:
-    grouped: dict[str, list[checker.Failure]] = defaultdict(list)
+def _by_rule(result: properties.PhaseResult) -> dict[str, list[properties.Failure]]:
+    grouped: dict[str, list[properties.Failure]] = defaultdict(list)
     for failure in result.failures:
         grouped[failure.rule].append(failure)
     return grouped
 
 
-def summarize(result: checker.PhaseResult, schemathesis_code: int | None, seed: int) -> tuple[str, bool]:
+def summarize(result: properties.PhaseResult, schemathesis_code: int | None, seed: int) -> tuple[str, bool]:
     """The readable verdict, grouped by the rule that failed, and whether the contract held."""
     lines = ["", "== insight-contracts: property phase =="]
     failed_cases = {failure.case for failure in result.failures}
@@ -120,13 +123,13 @@ def summarize(result: checker.PhaseResult, schemathesis_code: int | None, seed: 
     return "\n".join(lines), held
 
 
-def write_junit(path: Path, result: checker.PhaseResult, schemathesis_junit: Path | None) -> None:
+def write_junit(path: Path, result: properties.PhaseResult, schemathesis_junit: Path | None) -> None:
     """One JUnit XML file: Schemathesis' test suites, then one suite with a test case per probed case."""
     root = ElementTree.Element("testsuites")
     if schemathesis_junit is not None and schemathesis_junit.exists():
         parsed = ElementTree.parse(schemathesis_junit).getroot()
         root.extend(parsed if parsed.tag == "testsuites" else [parsed])
-    by_case: dict[str, list[checker.Failure]] = defaultdict(list)
+    by_case: dict[str, list[properties.Failure]] = defaultdict(list)
     for failure in result.failures:
         by_case[failure.case].append(failure)
     cases = dict(result.sent)
@@ -151,7 +154,7 @@ def write_junit(path: Path, result: checker.PhaseResult, schemathesis_junit: Pat
 
 
 def report_summary(
-    args: argparse.Namespace, result: checker.PhaseResult, schemathesis_code: int | None, exit_code: int
+    args: argparse.Namespace, result: properties.PhaseResult, schemathesis_code: int | None, exit_code: int
 ) -> dict[str, Any]:
     return {
         "base_url": args.base_url,
@@ -176,7 +179,7 @@ def report_summary(
     }
 
 
-def _preflight(args: argparse.Namespace, plan: Any, send: checker.Transport) -> str | None:
+def _preflight(args: argparse.Namespace, plan: Any, send: properties.Transport) -> str | None:
     """Set-up mistakes first: one valid request per variant; all 401 or all 404 is not a contract verdict."""
     firsts: dict[str, Any] = {}
     for probe in plan.probes:
@@ -186,12 +189,12 @@ def _preflight(args: argparse.Namespace, plan: Any, send: checker.Transport) -> 
         answers = [send(probe) for probe in firsts.values()]
     except httpx.HTTPError as error:
         return f"cannot reach {args.base_url}: {error}"
-    return checker.setup_problem(args.base_url, answers, args.aid)
+    return properties.setup_problem(args.base_url, answers, args.aid)
 
 
 def check(args: argparse.Namespace) -> int:
-    from contracts import probes
-    from contracts.model import default_contract
+    from contracts.checker import probes
+    from contracts.model.contract import default_contract
 
     args.base_url = args.base_url.rstrip("/")
     try:
@@ -209,7 +212,7 @@ def check(args: argparse.Namespace) -> int:
         now=time.time(),
         jwt_secret=args.jwt_secret,
     )
-    send, close = checker.http_transport(args.base_url, origin=args.origin or None)
+    send, close = properties.http_transport(args.base_url, origin=args.origin or None)
     try:
         problem = _preflight(args, plan, send)
         if problem:
@@ -219,10 +222,10 @@ def check(args: argparse.Namespace) -> int:
         schemathesis_junit = junit.with_suffix(".schemathesis.xml") if junit else None
         schemathesis_code = None
         schemathesis = start_schemathesis(args, schemathesis_junit) if "schemathesis" in args.phases else None
-        result = checker.PhaseResult()
+        result = properties.PhaseResult()
         try:
             if "properties" in args.phases:
-                result = checker.run_phase(
+                result = properties.run_phase(
                     args.base_url,
                     plan,
                     send,
@@ -262,96 +265,13 @@ def check(args: argparse.Namespace) -> int:
     return exit_code
 
 
-# --- documents: lint, build, diff --------------------------------------------------------------------------------
-
-
-def lint(args: argparse.Namespace) -> int:
-    """Report an upstream document's defects and whether each was repaired; exit 1 when one was not."""
-    from openapi_spec_validator import validate
-    from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
-
-    served, findings = spec.build_served_contract(Path(args.path).read_text(encoding="utf-8"))
-    for finding in findings:
-        status = f"fixed: {finding.repair}" if finding.repaired else "NOT REPAIRED"
-        print(f"{finding.defect} at {finding.location}\n  {finding.problem}\n  {status}")
-    unrepaired = [finding for finding in findings if not finding.repaired]
-    try:
-        validate(served)
-    except OpenAPIValidationError as error:
-        print(f"the repaired document is still invalid OpenAPI: {error.message}")
-        unrepaired.append(spec.Finding("invalid-after-repair", "#", str(error.message), None))
-    print(
-        f"{len(findings)} defect(s) found, {len(findings) - len(unrepaired)} repaired, {len(unrepaired)} not repaired"
-    )
-    return 1 if unrepaired else 0
-
-
-def spec_build(args: argparse.Namespace) -> int:
-    """Write the served contract generated from the upstream document, or check that the file is up to date."""
-    generated = spec.served_contract_text(Path(args.upstream))
-    target = Path(args.output)
-    if args.check:
-        current = target.read_text(encoding="utf-8") if target.exists() else ""
-        if current != generated:
-            print(f"{target} is out of date; run `insight-contracts spec build`", file=sys.stderr)
-            return 1
-        print(f"{target} is up to date")
-        return 0
-    target.write_text(generated, encoding="utf-8")
-    print(f"wrote {target}")
-    return 0
-
-
-def _document(path: str) -> dict[str, Any]:
-    """An OpenAPI document from a YAML/JSON file or a Markdown page with it in a fence; ValueError says why not."""
-    import yaml
-
-    try:
-        document = spec.load_yaml(spec.extract_openapi_text(Path(path).read_text(encoding="utf-8")))
-    except (OSError, ValueError, yaml.YAMLError) as error:
-        raise ValueError(f"cannot read {path}: {error}") from None
-    if not isinstance(document, dict) or not isinstance(document.get("paths"), dict):
-        raise ValueError(f"{path} is not an OpenAPI document (no paths)")
-    return document
-
-
-def diff_command(args: argparse.Namespace) -> int:
-    from contracts import diff
-
-    try:
-        old, new = (_document(path) for path in args.paths)
-    except ValueError as error:
-        print(f"insight-contracts: {error}", file=sys.stderr)
-        return 2
-    changes = diff.breaking_changes(old, new)
-    print(diff.render(changes))
-    return 1 if changes else 0
-
-
-def add_document_commands(commands: Any) -> None:
-    """``lint`` and ``spec build``: shared with ``insight-mock``, which keeps them as aliases."""
-    lint_parser = commands.add_parser(
-        "lint", help="report the defects of an upstream OpenAPI document and their repairs"
-    )
-    lint_parser.add_argument("path", help="the YAML document, or a Markdown page with it in a ```` fence")
-    lint_parser.set_defaults(run=lint)
-
-    spec_command = commands.add_parser("spec", help="generate the served contract from the upstream document")
-    spec_actions = spec_command.add_subparsers(dest="action", required=True)
-    build = spec_actions.add_parser("build", help="write spec/insight.yaml (or check it with --check)")
-    build.add_argument("--upstream", default=str(spec.UPSTREAM_PATH))
-    build.add_argument("--output", default=str(spec.SERVED_PATH))
-    build.add_argument("--check", action="store_true", help="exit 1 when the file differs from what would be written")
-    build.set_defaults(run=spec_build)
-
-
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="insight-contracts", description="Contract checks for the Insight report API.")
     commands = root.add_subparsers(dest="command", required=True)
     run = commands.add_parser("check", help="check a deployment against the contract")
     run.add_argument("base_url", help="the API base, e.g. http://127.0.0.1:8080/v1")
     run.add_argument("--token", required=True, help="a bearer token with write:insight or admin:insight")
-    run.add_argument("--aid", default=checker.DEFAULT_AID, help="the account the property phase reports on")
+    run.add_argument("--aid", default=properties.DEFAULT_AID, help="the account the property phase reports on")
     run.add_argument("--examples", type=int, default=50, help="random examples per phase (default 50)")
     run.add_argument("--seed", type=int, default=0, help="seed for every generated request (default 0)")
     run.add_argument("--time-budget", type=float, help="seconds each phase may take at most")
@@ -362,8 +282,8 @@ def parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--origin",
-        default=checker.DEFAULT_ORIGIN,
-        help=f"the Origin header every probe sends (default {checker.DEFAULT_ORIGIN}; '' for none)",
+        default=properties.DEFAULT_ORIGIN,
+        help=f"the Origin header every probe sends (default {properties.DEFAULT_ORIGIN}; '' for none)",
     )
     run.add_argument("--junit-xml", help="write a JUnit XML report here")
     run.add_argument("--report-json", help="write the verdict, failures and coverage matrix as JSON here")
@@ -375,12 +295,12 @@ def parser() -> argparse.ArgumentParser:
         help="comma-separated: schemathesis,properties (default both)",
     )
     run.set_defaults(run=check)
-    add_document_commands(commands)
+    document_commands.add_document_commands(commands)
     compare = commands.add_parser(
         "diff", help="the changes between two contract versions that break clients or servers"
     )
     compare.add_argument("paths", nargs=2, metavar="PATH", help="the OLD and the NEW upstream document")
-    compare.set_defaults(run=diff_command)
+    compare.set_defaults(run=document_commands.diff_command)
     return root
 
 

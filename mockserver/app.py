@@ -7,8 +7,8 @@
         -> ContractGate (report operation: checks, then the handler resolved from its operationId)
         -> Swagger UI -> Lifespan -> Context -> Connexion's own handlers (admin API), 404, 405
 
-``mockserver.connexion_app`` builds the Connexion part; ``mockserver.gate`` is the routed middleware that checks the
-report operation and dispatches it to its handler (``mockserver.handlers``).
+``mockserver.service.connexion_app`` builds the Connexion part; ``mockserver.service.gate`` is the routed middleware
+that checks the report operation and dispatches it to its handler (``mockserver.service.handlers``).
 """
 
 from __future__ import annotations
@@ -19,17 +19,17 @@ from typing import Any
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp
 
-from contracts import spec
-from contracts.model import contract_from_document
-from mockserver.connexion_app import build_connexion_app
-from mockserver.frontdoor import FrontDoor, listed_entry
-from mockserver.handlers import Handlers
-from mockserver.header_limit import HeaderLimit
-from mockserver.journal import Journal
-from mockserver.landing import Landing
-from mockserver.preflight import Preflight
+from contracts.document import spec
+from contracts.model.contract import contract_from_document
+from mockserver.edge.frontdoor import FrontDoor, listed_entry
+from mockserver.edge.header_limit import HeaderLimit
+from mockserver.edge.landing import Landing
+from mockserver.edge.preflight import Preflight
+from mockserver.edge.shutdown import AnswerWhileStopping
+from mockserver.service.connexion_app import build_connexion_app
+from mockserver.service.handlers import Handlers
 from mockserver.settings import Settings
-from mockserver.shutdown import AnswerWhileStopping
+from mockserver.state.journal import Journal
 
 CORS_HEADERS = ("Authorization", "Content-Type", "Prefer")
 EXPOSED_HEADERS = ("X-Mock-Report-Url", "Content-Disposition", "WWW-Authenticate", "Allow")

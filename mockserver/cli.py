@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from contracts import spec
+from contracts.document import spec
 
 if TYPE_CHECKING:
     from mockserver.settings import Settings
@@ -47,7 +47,7 @@ def token_advice(settings: Settings, secret_flag: str | None, public_key_flag: s
     A secret typed on the command line is shown again (it is already in the shell's history); one read from the
     environment is referred to by its variable, never printed.
     """
-    from mockserver.settings import AuthMode
+    from mockserver.decisions.security import AuthMode
 
     send = '(send "Authorization: Bearer <token>")'
     if settings.auth is AuthMode.OFF:
@@ -67,10 +67,10 @@ def token_advice(settings: Settings, secret_flag: str | None, public_key_flag: s
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from contracts.model import load_contract
+    from contracts.model.contract import load_contract
     from mockserver.app import create_app
-    from mockserver.controls import parse_latency
-    from mockserver.protocols import uvicorn_options
+    from mockserver.decisions.controls import parse_latency
+    from mockserver.edge.protocols import uvicorn_options
     from mockserver.settings import SETTINGS_VARIABLE, Settings
 
     if args.jwt_public_key_file:
@@ -145,7 +145,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _token(args: argparse.Namespace) -> int:
     from jwt import PyJWTError
 
-    from mockserver.security import DEV_SECRET, mint_token
+    from mockserver.decisions.security import DEV_SECRET, mint_token
 
     scopes = tuple(args.scope or ["write:insight"])
     if args.private_key_file:
@@ -183,8 +183,8 @@ def _read_params(path: str) -> Any:
 
 def _report(args: argparse.Namespace) -> int:
     """Write the report the mock serves for these params, without a server (the same bytes)."""
-    from contracts import validation
-    from contracts.model import default_contract, load_contract
+    from contracts.model import validation
+    from contracts.model.contract import default_contract, load_contract
 
     try:
         contract = load_contract(Path(args.spec)) if args.spec else default_contract()
@@ -224,14 +224,14 @@ def _report(args: argparse.Namespace) -> int:
 
 def _lint(args: argparse.Namespace) -> int:
     """An alias: `insight-contracts lint` is the command."""
-    from contracts.cli import lint
+    from contracts.document.commands import lint
 
     return lint(args)
 
 
 def _spec_build(args: argparse.Namespace) -> int:
     """An alias: `insight-contracts spec build` is the command."""
-    from contracts.cli import spec_build
+    from contracts.document.commands import spec_build
 
     return spec_build(args)
 

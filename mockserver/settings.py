@@ -6,22 +6,14 @@ import dataclasses
 import json
 import os
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from contracts import spec
-from mockserver.controls import Latency
+from contracts.document import spec
+from mockserver.decisions.controls import Latency
+from mockserver.decisions.security import AuthMode, TokenPolicy
 
 SETTINGS_VARIABLE = "INSIGHT_MOCK_SETTINGS"  # how `serve` hands its settings to each worker process
-
-
-class AuthMode(StrEnum):
-    """How bearer tokens are checked (DESIGN section 5)."""
-
-    CLAIMS = "claims"  # decode and enforce claims without a key: tokens from any real login flow work
-    VERIFY = "verify"  # also verify the signature (HS256 secret or RS256 public key)
-    OFF = "off"  # no authentication at all
 
 
 def check_public_key(pem: str, what: str) -> None:
@@ -77,6 +69,15 @@ class Settings:
             raise ValueError(f"cannot read the contract at {self.spec_path}")
         if self.jwt_public_key is not None:
             check_public_key(self.jwt_public_key, "the JWT public key")
+
+    def token_policy(self, required_scopes: tuple[str, ...]) -> TokenPolicy:
+        """What a token must satisfy under these settings, for an operation requiring ``required_scopes``."""
+        scopes = frozenset(required_scopes)
+        if self.jwt_public_key:
+            return TokenPolicy(self.auth, scopes, self.jwt_public_key, ("RS256",))
+        if self.jwt_secret:
+            return TokenPolicy(self.auth, scopes, self.jwt_secret, ("HS256",))
+        return TokenPolicy(self.auth, scopes)
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:

@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import http.client
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable, Iterator
-from json import dumps
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import HealthCheck, settings
 from starlette.testclient import TestClient
 
-from contracts.model import Contract, default_contract
+from contracts.model.contract import Contract, default_contract
+from contracts.testing.live import free_port, wait_until_serving
 from mockserver.app import create_app
-from mockserver.security import mint_token
+from mockserver.decisions.security import mint_token
 from mockserver.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,17 +32,6 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 def pytest_report_header() -> str:
     return f"hypothesis profile: {settings._current_profile}, seed: {os.environ.get('HYPOTHESIS_SEED', 'random')}"
-
-
-VALID_AID = "P12345678"
-# A valid monthly checkout request: what a frontend sends first.
-MONTHLY = {
-    "dataType": "checkout/transactions",
-    "schedule": "monthly",
-    "language": "no",
-    "from": "2026-11-01",
-    "to": "2026-12-01",
-}
 
 
 @pytest.fixture(scope="session")
@@ -68,59 +53,6 @@ def auth_headers(token: str) -> dict[str, str]:
 def client() -> Iterator[TestClient]:
     with TestClient(create_app(Settings()), raise_server_exceptions=False) as test_client:
         yield test_client
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_until_serving(
-    url: str,
-    process: subprocess.Popen[bytes] | None = None,
-    timeout: float = 30.0,
-    *,
-    json: Any = None,
-    headers: dict[str, str] | None = None,
-    also: Callable[[], bool] | None = None,
-) -> None:
-    """Until ``url`` answers 200: a GET, or a POST of ``json`` when given (and ``also()`` holds, when given).
-
-    The one readiness wait of the tests and the benchmarks. It polls every 5 ms with the standard library's
-    ``http.client``: an attempt costs about 0.03 ms, where ``httpx.get`` builds a client and an SSL context each time
-    (about 20 ms of CPU), which slowed the server it waited for and added up to an attempt's cost to a start-up time
-    measured around it. A server process that exits first fails at once.
-    """
-    parts = urlsplit(url)
-    if parts.scheme != "http" or parts.hostname is None:
-        raise ValueError(f"wait_until_serving polls plain http:// URLs, not {url}")
-    target = parts.path + (f"?{parts.query}" if parts.query else "")
-    body = None if json is None else dumps(json).encode()
-    method = "GET" if body is None else "POST"
-    sent_headers = {**(headers or {}), **({} if body is None else {"Content-Type": "application/json"})}
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode} before serving {url}")
-        answered = _answers_200(parts.hostname, parts.port or 80, method, target, body, sent_headers)
-        if answered and (also is None or also()):
-            return
-        time.sleep(0.005)
-    raise RuntimeError(f"nothing served {url} within {timeout} s")
-
-
-def _answers_200(host: str, port: int, method: str, target: str, body: bytes | None, headers: dict[str, str]) -> bool:
-    connection = http.client.HTTPConnection(host, port, timeout=1.0)
-    try:
-        connection.request(method, target, body=body, headers=headers)
-        response = connection.getresponse()
-        response.read()
-        return response.status == 200
-    except (OSError, http.client.HTTPException):  # not listening yet, or closed on us while starting
-        return False
-    finally:
-        connection.close()
 
 
 def run_cli(

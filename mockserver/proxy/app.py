@@ -7,7 +7,7 @@ that ends with the contract's base path (its own server URL, ``https://api.dinte
 ``/v1`` is not sent twice. Only
 ``/_proxy/requests`` (GET, DELETE) is the proxy's own.
 
-Exchanges with the contract's report operation (its method, on a path its route matches: ``contracts.routes``, the
+Exchanges with the contract's report operation (its method, on a path its route matches: ``contracts.model.routes``, the
 matcher the mock's routing agrees with) are validated; everything else is
 forwarded and journalled as not in the contract. A request body is kept for validation up to ``max_validated_bytes``,
 and so is the start of a report answer: the answer is held back until it is complete (it is small JSON) so that its
@@ -35,10 +35,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from contracts.model import Contract, default_contract
-from mockserver.errors import ApiError, BadRequest, error_response
-from mockserver.header_limit import HeaderLimit
-from mockserver.journal import MAX_TEXT, Journal, describe_authorization, redact_body, redact_query
+from contracts.model.contract import Contract, default_contract
+from mockserver.decisions.errors import ApiError, BadRequest
+from mockserver.edge.header_limit import HeaderLimit
+from mockserver.edge.responses import error_response
+from mockserver.edge.shutdown import AnswerWhileStopping
 from mockserver.proxy.violations import (
     HEADER,
     WARNING,
@@ -53,7 +54,7 @@ from mockserver.proxy.violations import (
     response_refusal,
     upstream_failure,
 )
-from mockserver.shutdown import AnswerWhileStopping
+from mockserver.state.journal import MAX_TEXT, Journal, describe_authorization, redact_body, redact_query
 
 Mode = Literal["report", "enforce"]
 RawHeaders = list[tuple[bytes, bytes]]

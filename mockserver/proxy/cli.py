@@ -20,7 +20,7 @@ def _positive(text: str) -> float:
 def _proxy(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from mockserver.protocols import uvicorn_options
+    from mockserver.edge.protocols import uvicorn_options
     from mockserver.proxy.app import create_proxy_app
 
     try:

@@ -2,8 +2,8 @@
 
 No rule is stated here. Each judgement calls the code the mock and the checker already use: ``security.bearer_token``
 (is there a Bearer token), ``intake.check_media_type`` and ``intake.parse_json`` (media type, JSON syntax),
-``gate.check_account`` and ``gate.check_body`` (the ``aid`` pattern, the discriminator, the schema and the from/to
-rules, with the mock's own 400), and ``contracts.judgements`` (error shape, echo, window: the answers).
+``acceptance.check_account`` and ``acceptance.check_body`` (the ``aid`` pattern, the discriminator, the schema and the
+from/to rules, with the mock's own 400), and ``contracts.model.judgements`` (error shape, echo, window: the answers).
 This module only turns their verdicts into violations in Prism's shape::
 
     {"location": ["request", "body", "to"], "severity": "Error", "code": "window-end", "message": "..."}
@@ -21,12 +21,19 @@ from typing import Any
 
 import httpx
 
-from contracts import judgements
-from contracts.model import Contract
-from contracts.rules import Violation
-from mockserver import intake, security
-from mockserver.errors import ApiError, BadRequest, InvalidJson, InvalidParameter, Unauthorized, UnsupportedMediaType
-from mockserver.gate import check_account, check_body
+from contracts.model import judgements
+from contracts.model.contract import Contract
+from contracts.rules.periods import Violation
+from mockserver.decisions import intake, security
+from mockserver.decisions.acceptance import check_account, check_body
+from mockserver.decisions.errors import (
+    ApiError,
+    BadRequest,
+    InvalidJson,
+    InvalidParameter,
+    Unauthorized,
+    UnsupportedMediaType,
+)
 
 HEADER = "sl-violations"
 ERROR = "Error"  # Prism's DiagnosticSeverity names

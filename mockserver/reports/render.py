@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, Final
 
-from contracts import rules
-from contracts.model import Contract
+from contracts.model.contract import Contract
+from contracts.rules import periods
 from mockserver.reports import i18n
 from mockserver.reports.csv import MEDIA_TYPE as CSV_MEDIA_TYPE
 from mockserver.reports.csv import render_csv
@@ -59,7 +59,7 @@ class ReportRequest:
         """How the PDF names the window's offset: ``UTC``, ``UTC+01:00``, ``UTC+02:00/+01:00``."""
         if self.start_offset is None or self.end_offset is None:
             return "UTC"
-        first, last = rules.format_offset(self.start_offset), rules.format_offset(self.end_offset)
+        first, last = periods.format_offset(self.start_offset), periods.format_offset(self.end_offset)
         if first == "Z" and last == "Z":
             return "UTC"
         return f"UTC{first if first != 'Z' else '+00:00'}" + ("" if last == first else f"/{last}")
@@ -92,7 +92,7 @@ def report_request(contract: Contract, aid: str, params: dict[str, Any]) -> Repo
         for item in (params.get("reportFilters") or [] if declared else [])
         if isinstance(item, dict) and "filter" in item and "value" in item
     )
-    start, end = rules.parse_bound(params["from"]), rules.parse_bound(params["to"])
+    start, end = periods.parse_bound(params["from"]), periods.parse_bound(params["to"])
     return ReportRequest(
         aid=aid,
         data_type=data_type,

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from contracts.model import Contract
+from contracts.model.contract import Contract
 from mockserver.reports import i18n
 from mockserver.reports.data import CHECKOUT, ROW_TYPES, WALLETS
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from contracts import spec
+from contracts.document import spec
 from tests.conftest import run_cli
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from contracts import spec
+from contracts.document import spec
 from tests.interop.tools import node_tool, run
 
 DOCUMENTS = [spec.SERVED_PATH, spec.ADMIN_PATH]

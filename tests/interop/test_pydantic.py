@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from contracts import spec
-from contracts.completions import PLAUSIBLE_BOUND_PATTERN
-from contracts.ecma import compile_pattern
-from contracts.strategies import INVALID_KINDS, SCHEMA_KINDS, invalid_report_params, report_params
+from contracts.document import spec
+from contracts.document.completions import PLAUSIBLE_BOUND_PATTERN
+from contracts.rules.ecma import compile_pattern
+from contracts.testing.strategies import INVALID_KINDS, SCHEMA_KINDS, invalid_report_params, report_params
 from tests.interop.tools import draws, python_tool, run
 
 EXPRESSED = (*SCHEMA_KINDS, "bound-syntax", "bound-not-midnight")
@@ -62,7 +62,7 @@ def refused(adapter: TypeAdapter[Any], body: dict[str, Any]) -> bool:
 
 
 def test_every_invalid_kind_is_classified() -> None:
-    """A new kind in ``contracts.strategies`` needs a decision here: expressed, partly, or not."""
+    """A new kind in ``contracts.testing.strategies`` needs a decision here: expressed, partly, or not."""
     classified = (*EXPRESSED, *PARTLY, *NOT_EXPRESSED)
     assert sorted(classified) == sorted(INVALID_KINDS)
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from contracts import spec
-from tests.conftest import MONTHLY
+from contracts.document import spec
+from contracts.testing.live import MONTHLY
 from tests.interop.tools import python_tool, run
 
 pytestmark = pytest.mark.live

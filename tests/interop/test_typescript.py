@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from contracts import spec
-from contracts.strategies import INVALID_KINDS, SCHEMA_KINDS, WINDOW_KINDS, invalid_report_params, report_params
+from contracts.document import spec
+from contracts.testing.strategies import INVALID_KINDS, SCHEMA_KINDS, WINDOW_KINDS, invalid_report_params, report_params
 from tests.interop.tools import draws, node_tool, run
 
 # Every schema rule is a type: enums are literal unions, the discriminator picks one member, required is required.

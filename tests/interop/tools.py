@@ -13,11 +13,12 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import NoReturn, TypeVar
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
+
+from contracts.testing import strategies
 
 INTEROP = Path(__file__).resolve().parent
 ROOT = INTEROP.parent.parent
@@ -67,19 +68,4 @@ def run(
 
 def draws(strategy: st.SearchStrategy[T], count: int) -> list[T]:
     """``count`` examples of a strategy (fewer when it has fewer), reproducible from the suite's Hypothesis seed."""
-    found: list[T] = []
-
-    @settings(
-        max_examples=count,
-        database=None,
-        deadline=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    @seed(SEED)
-    @given(strategy)
-    def collect(value: Any) -> None:
-        found.append(value)
-
-    collect()
-    return found
+    return strategies.draws(strategy, count, SEED)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from contracts import spec
-from contracts.routes import allowed_methods, routes_of
+from contracts.document import spec
+from contracts.model.routes import allowed_methods, routes_of
 
 
 @pytest.mark.parametrize(

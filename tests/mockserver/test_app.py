@@ -11,13 +11,13 @@ import pytest
 from starlette.responses import Response
 from starlette.testclient import TestClient
 
-from contracts import spec
-from contracts.model import Contract
-from mockserver import controls, gate, security
+from contracts.document import spec
+from contracts.model.contract import Contract
+from contracts.testing.live import MONTHLY, VALID_AID
 from mockserver.app import create_app
-from mockserver.gate import AcceptedRequest
+from mockserver.decisions import acceptance, controls, security
+from mockserver.service.gate import AcceptedRequest
 from mockserver.settings import Settings
-from tests.conftest import MONTHLY, VALID_AID
 
 PATH = f"/v1/accounts/{VALID_AID}/insight/generate-report"
 
@@ -109,7 +109,7 @@ def test_the_checks_are_looked_up_at_request_time_so_a_test_can_replace_one(
     """What the checker's mutants rely on: a check replaced on its module changes the app that is already built."""
     malformed = PATH.replace(VALID_AID, "X12345678")
     assert client.post(malformed, json=MONTHLY, headers=auth_headers).status_code == 400
-    monkeypatch.setattr(gate, "check_account", lambda contract, aid: None)
+    monkeypatch.setattr(acceptance, "check_account", lambda contract, aid: None)
     assert client.post(malformed, json=MONTHLY, headers=auth_headers).status_code == 200
     monkeypatch.setattr(security, "authorize", lambda header, aid, policy: security.ANONYMOUS)
     assert client.post(PATH, json=MONTHLY).status_code == 200

@@ -7,7 +7,8 @@ import subprocess
 import httpx
 import pytest
 
-from tests.conftest import MONTHLY, free_port, output_of, run_cli, start_mock, stop
+from contracts.testing.live import MONTHLY, free_port
+from tests.conftest import output_of, run_cli, start_mock, stop
 
 PATH = "/accounts/P12345678/insight/generate-report"
 

@@ -14,8 +14,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from contracts.testing.live import MONTHLY, free_port
 from mockserver.cli import parser
-from tests.conftest import MONTHLY, ROOT, free_port, output_of, run_cli, start_mock, stop
+from tests.conftest import ROOT, output_of, run_cli, start_mock, stop
 
 PATH = "/accounts/P12345678/insight/generate-report"
 SECRET = "team-secret-0123456789-0123456789"

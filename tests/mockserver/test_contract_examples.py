@@ -7,12 +7,13 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from contracts import rules, spec
-from contracts.completions import ERROR_EXAMPLES
+from contracts.document import spec
+from contracts.document.completions import ERROR_EXAMPLES
+from contracts.rules import periods
+from contracts.testing.live import MONTHLY
 from mockserver.app import create_app
-from mockserver.security import mint_token
+from mockserver.decisions.security import mint_token
 from mockserver.settings import Settings
-from tests.conftest import MONTHLY
 
 PATH = "/v1/accounts/P12345678/insight/generate-report"
 WRITE = {"Authorization": f"Bearer {mint_token(('write:insight',))}"}
@@ -67,7 +68,7 @@ def general_syntax_client(tmp_path_factory: pytest.TempPathFactory) -> Any:
     document = spec.load_yaml(spec.SERVED_PATH.read_text(encoding="utf-8"))
     for _, node in spec.walk(document):
         if isinstance(node, dict) and node.get("pattern") == spec.PLAUSIBLE_BOUND_PATTERN:
-            node["pattern"] = rules.BOUND_PATTERN
+            node["pattern"] = periods.BOUND_PATTERN
     path = tmp_path_factory.mktemp("general-syntax") / "insight.yaml"
     path.write_text(spec.dump_yaml(document), encoding="utf-8")
     with TestClient(create_app(Settings(spec_path=path)), raise_server_exceptions=False) as test_client:

@@ -11,8 +11,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from mockserver.security import mint_token
-from tests.conftest import MONTHLY, start_mock, stop
+from contracts.testing.live import MONTHLY
+from mockserver.decisions.security import mint_token
+from tests.conftest import start_mock, stop
 
 PATH = "/accounts/P12345678/insight/generate-report"
 VALID = MONTHLY

@@ -31,8 +31,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mockserver.security import mint_token
-from tests.conftest import MONTHLY, ROOT, free_port, start_mock, stop
+from contracts.testing.live import MONTHLY, free_port
+from mockserver.decisions.security import mint_token
+from tests.conftest import ROOT, start_mock, stop
 
 pytestmark = [pytest.mark.live, pytest.mark.timeout(120)]
 

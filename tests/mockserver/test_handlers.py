@@ -6,15 +6,16 @@ import json
 
 import pytest
 
-from contracts.model import Contract
-from mockserver import handlers
-from mockserver.gate import AcceptedRequest, check_body
-from mockserver.handlers import Handlers
-from mockserver.journal import Journal
-from mockserver.report_links import open_report_token
-from mockserver.security import ANONYMOUS
+from contracts.model.contract import Contract
+from contracts.testing.live import MONTHLY, VALID_AID
+from mockserver.decisions.acceptance import check_body
+from mockserver.decisions.report_links import open_report_token
+from mockserver.decisions.security import ANONYMOUS
+from mockserver.service import handlers
+from mockserver.service.gate import AcceptedRequest
+from mockserver.service.handlers import Handlers
 from mockserver.settings import Settings
-from tests.conftest import MONTHLY, VALID_AID
+from mockserver.state.journal import Journal
 
 BASE = "http://127.0.0.1:8080"
 

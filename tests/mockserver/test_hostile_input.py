@@ -36,8 +36,8 @@ from typing import Any
 import httpx
 import pytest
 
-from mockserver.security import mint_token
-from tests.conftest import MONTHLY
+from contracts.testing.live import MONTHLY
+from mockserver.decisions.security import mint_token
 
 pytestmark = [pytest.mark.live, pytest.mark.timeout(30)]
 

@@ -28,13 +28,14 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from contracts import validation
-from contracts.model import default_contract
+from contracts.model import validation
+from contracts.model.contract import default_contract
+from contracts.testing.live import MONTHLY, free_port, wait_until_serving
+from mockserver.decisions.security import mint_token
 from mockserver.proxy.app import create_proxy_app
 from mockserver.proxy.cli import register
 from mockserver.proxy.violations import HEADER, decode_header
-from mockserver.security import mint_token
-from tests.conftest import MONTHLY, ROOT, free_port, wait_until_serving
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.live
 

@@ -9,8 +9,9 @@ import zlib
 import httpx
 import pytest
 
-from contracts.model import Contract
-from mockserver.errors import InvalidBody, InvalidPeriod, Unauthorized, UnsupportedMediaType
+from contracts.model.contract import Contract
+from contracts.testing.live import MONTHLY
+from mockserver.decisions.errors import InvalidBody, InvalidPeriod, Unauthorized, UnsupportedMediaType
 from mockserver.proxy.app import (
     end_to_end,
     parse_upstream,
@@ -33,7 +34,6 @@ from mockserver.proxy.violations import (
     response_refusal,
     upstream_failure,
 )
-from tests.conftest import MONTHLY
 
 VALID = MONTHLY
 ECHO = {**VALID, "contentType": "text/csv"}

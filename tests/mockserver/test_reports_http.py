@@ -16,14 +16,15 @@ import yaml
 from pypdf import PdfReader
 from starlette.testclient import TestClient
 
-from contracts import spec
-from contracts.model import Contract
+from contracts.document import spec
+from contracts.model.contract import Contract
+from contracts.testing.live import MONTHLY
 from mockserver.app import create_app
+from mockserver.decisions.security import mint_token
 from mockserver.reports import account_profile, parse_csv, vocabulary_of
 from mockserver.reports.pdf import PDF_DATA_TYPES
-from mockserver.security import mint_token
 from mockserver.settings import Settings
-from tests.conftest import MONTHLY, ROOT, run_cli
+from tests.conftest import ROOT, run_cli
 
 PATH = "/v1/accounts/P12345678/insight/generate-report"
 AUTH = {"Authorization": f"Bearer {mint_token(('write:insight',))}"}

@@ -1,10 +1,12 @@
 """Schemathesis finds nothing wrong with the mock: every check, positive and negative data, in-process and live.
 
-Both runs use ``contracts/schemathesis.toml`` (all checks, both generation modes, ``positive_data_acceptance`` expecting
-2xx only) and ``contracts/hooks.py`` (positive bodies get a from/to window that matches their schedule), a fixed seed
-and a bounded number of examples. Against a running mock (``insight-mock serve``), a user runs the live test's command:
+Both runs use ``contracts/testing/schemathesis.toml`` (all checks, both generation modes, ``positive_data_acceptance``
+expecting 2xx only) and ``contracts/testing/hooks.py`` (positive bodies get a from/to window that matches their
+schedule), a fixed seed and a bounded number of examples. Against a running mock (``insight-mock serve``), a user runs
+the live test's command:
 
-    SCHEMATHESIS_HOOKS=contracts.hooks .venv/bin/schemathesis --config-file contracts/schemathesis.toml \\
+    SCHEMATHESIS_HOOKS=contracts.testing.hooks .venv/bin/schemathesis --config-file contracts/testing/schemathesis.toml
+    \\
         run http://127.0.0.1:8080/v1/openapi.json --url http://127.0.0.1:8080/v1 \\
         --checks all --mode all --phases examples,coverage,fuzzing,stateful \\
         --seed 20261125 --max-examples 300 \\
@@ -33,13 +35,13 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 
-import contracts.hooks  # noqa: F401  (registers the hooks for the in-process run)
+import contracts.testing.hooks  # noqa: F401  (registers the hooks for the in-process run)
 from mockserver.app import create_app
-from mockserver.security import mint_token
+from mockserver.decisions.security import mint_token
 from mockserver.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG_FILE = ROOT / "contracts" / "schemathesis.toml"
+CONFIG_FILE = ROOT / "contracts" / "testing" / "schemathesis.toml"
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 SEED = 20261125
 IN_PROCESS_MAX_EXAMPLES = 500
@@ -64,7 +66,7 @@ def test_the_config_enables_every_check_both_modes_and_the_hooks_and_accepts_onl
     assert checks and all(getattr(project.checks, name).enabled for name in checks)
     assert project.checks.positive_data_acceptance.expected_statuses == ["2xx"]
     assert set(project.generation.modes) == {GenerationMode.POSITIVE, GenerationMode.NEGATIVE}
-    assert project.hooks == "contracts.hooks"
+    assert project.hooks == "contracts.testing.hooks"
 
 
 def phases_expected(schema: Any) -> set[str]:
@@ -191,7 +193,7 @@ def test_the_schemathesis_cli_finds_no_failure_against_a_live_mock(
     completed = subprocess.run(
         command,
         cwd=ROOT,
-        env={**os.environ, "SCHEMATHESIS_HOOKS": "contracts.hooks"},
+        env={**os.environ, "SCHEMATHESIS_HOOKS": "contracts.testing.hooks"},
         capture_output=True,
         text=True,
         timeout=LIVE_TIMEOUT_SECONDS,

@@ -8,7 +8,8 @@ Two sizes of one test, so that nothing is ever skipped:
 
 ``INSIGHT_SOAK_SEED`` changes the seed (default 20261125, the CI seed). The command, as a user runs it::
 
-    SCHEMATHESIS_HOOKS=contracts.checks .venv/bin/schemathesis --config-file contracts/schemathesis.toml \\
+    SCHEMATHESIS_HOOKS=contracts.testing.checks .venv/bin/schemathesis --config-file contracts/testing/schemathesis.toml
+    \\
         run spec/insight.yaml --url http://127.0.0.1:8080/v1 \\
         --header "Authorization: Bearer $(.venv/bin/insight-mock token)" \\
         --checks all --mode all --seed 20261125 --max-examples 5000
@@ -27,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.security import mint_token
+from mockserver.decisions.security import mint_token
 from tests.conftest import ROOT
 
 SOAK = os.environ.get("INSIGHT_SOAK") == "1"
@@ -75,7 +76,7 @@ def test_schemathesis_finds_no_failure_in_a_seeded_soak_against_a_live_mock(
     command = [
         str(SCHEMATHESIS),
         "--config-file",
-        "contracts/schemathesis.toml",
+        "contracts/testing/schemathesis.toml",
         "run",
         "spec/insight.yaml",
         "--url",
@@ -96,7 +97,7 @@ def test_schemathesis_finds_no_failure_in_a_seeded_soak_against_a_live_mock(
     completed = subprocess.run(
         command,
         cwd=ROOT,
-        env={**os.environ, "SCHEMATHESIS_HOOKS": "contracts.checks"},
+        env={**os.environ, "SCHEMATHESIS_HOOKS": "contracts.testing.checks"},
         capture_output=True,
         text=True,
         timeout=PROFILE.timeout_seconds,

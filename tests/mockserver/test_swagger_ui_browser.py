@@ -16,8 +16,9 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, FloatRect, Page, Route, sync_playwright
 
-from mockserver.security import mint_token
-from tests.conftest import MONTHLY, ROOT
+from contracts.testing.live import MONTHLY
+from mockserver.decisions.security import mint_token
+from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.live, pytest.mark.timeout(60)]
 

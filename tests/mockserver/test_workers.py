@@ -6,9 +6,10 @@ import time
 
 import httpx
 
-from mockserver.failures import fails
-from mockserver.security import mint_token
-from tests.conftest import MONTHLY, start_mock, stop
+from contracts.testing.live import MONTHLY
+from mockserver.decisions.security import mint_token
+from mockserver.state.failures import fails
+from tests.conftest import start_mock, stop
 
 AUTH = {"Authorization": f"Bearer {mint_token(('write:insight',))}"}
 PATH = "/accounts/P12345678/insight/generate-report"

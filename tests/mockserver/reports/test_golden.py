@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from contracts import validation
-from contracts.model import Contract
+from contracts.model import validation
+from contracts.model.contract import Contract
 from mockserver.reports import render_report, report_request
 
 CHECKOUT = {"dataType": "checkout/transactions"}

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contracts.model import default_contract
+from contracts.model.contract import default_contract
 from mockserver.reports import (
     CHECKOUT,
     ORDERS,
@@ -114,7 +114,7 @@ def test_requests_the_api_would_reject_raise_value_error(changes: dict[str, obje
 _DIGEST_SCRIPT = """
 import hashlib, sys
 from datetime import date
-from contracts.model import default_contract
+from contracts.model.contract import default_contract
 from mockserver.reports import ReportRequest, render_report
 for content_type in ("text/csv", "application/pdf"):
     report = render_report(ReportRequest(

@@ -1,0 +1,142 @@
+"""The outermost middleware for API requests: added latency (``--latency``, ``Prefer: delay``) and the journal.
+
+It sits outside Connexion and its error handling, so it sees and records every answer, errors included, exactly as
+sent, with the request body as the client sent it (bounded, secrets redacted: ``mockserver.state.journal``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mockserver.decisions.controls import Latency, preferences_of
+from mockserver.decisions.errors import BadRequest
+from mockserver.edge.reading import request_headers
+from mockserver.state.journal import (
+    MAX_BODY,
+    MAX_TEXT,
+    Entry,
+    Journal,
+    describe_authorization,
+    error_code_of,
+    outcome_of,
+    redact_body,
+    redact_query,
+)
+
+REPORT_URL_HEADER = "x-mock-report-url"
+REPORT_URL_NAME = REPORT_URL_HEADER.encode("latin-1")
+
+
+def header_value(raw: Iterable[tuple[bytes, bytes]], name: bytes) -> str | None:
+    """One header of an ASGI response start, by its lower-case name (a loop: cheaper than building a Headers)."""
+    for key, value in raw:
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None
+
+
+def listed_entry(entry: Entry) -> dict[str, Any]:
+    """One recorded request as ``GET /_mock/requests`` lists it (formatted here, not on the hot path)."""
+    return {
+        "time": datetime.fromtimestamp(entry["at"], UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "method": entry["method"],
+        "path": entry["path"],
+        "query": entry["query"],
+        "body": entry["body"],
+        "status": entry["status"],
+        "outcome": outcome_of(entry["status"]),
+        "error_code": error_code_of(entry["error_body"]) if entry["error_body"] else None,
+        "report_url": entry["report_url"],
+        "authorization": entry["authorization"],
+        "duration_ms": entry["duration_ms"],
+    }
+
+
+class FrontDoor:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        api_base: str,
+        declared_statuses: tuple[int, ...],
+        journal: Journal,
+        latency: Latency,
+        seed: int,
+    ) -> None:
+        self.app = app
+        self.declared_statuses = declared_statuses
+        self.journal = journal
+        self.latency = latency
+        self.has_latency = latency.high_ms > 0
+        self.rng = random.Random(seed)
+        self.api_prefix = api_base + "/"
+        self.ui = api_base + "/ui"
+        self.documents = frozenset({api_base + "/openapi.json", api_base + "/openapi.yaml"})
+
+    def _is_api(self, path: str) -> bool:
+        return path.startswith(self.api_prefix) and not path.startswith(self.ui) and path not in self.documents
+
+    def _delay_seconds(self, scope: Scope, headers: Mapping[str, str]) -> float:
+        if not self.has_latency and "prefer" not in headers:
+            return 0.0  # nothing can ask for a delay: no Prefer to parse, no random draw
+        try:
+            requested_ms = preferences_of(scope, headers, self.declared_statuses).delay_ms
+        except BadRequest:
+            requested_ms = 0  # the gate refuses a malformed Prefer with a 400, which must not wait first
+        return self.latency.sample_seconds(self.rng) + requested_ms / 1000
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self._is_api(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        headers = request_headers(scope)
+        delay = self._delay_seconds(scope, headers)
+        if delay > 0:
+            await asyncio.sleep(delay)
+        status = 0
+        report_url: str | None = None
+        error_body = bytearray()
+        body = bytearray()
+
+        async def recording_receive() -> Message:
+            message = await receive()
+            if message["type"] == "http.request" and len(body) < MAX_BODY:
+                body.extend(message.get("body", b"")[: MAX_BODY - len(body)])
+            return message
+
+        async def recording_send(message: Message) -> None:
+            nonlocal status, report_url
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                report_url = header_value(message.get("headers", ()), REPORT_URL_NAME)
+            elif message["type"] == "http.response.body" and status >= 400:
+                error_body.extend(message.get("body", b"")[: MAX_BODY - len(error_body)])
+            await send(message)
+
+        try:
+            await self.app(scope, recording_receive, recording_send)
+        finally:
+            if status:  # a client that left before any answer has nothing to record
+                query = scope.get("query_string", b"").decode("latin-1")
+                self.journal.record(
+                    {
+                        "at": time.time(),
+                        "method": scope["method"][:16],
+                        "path": scope["path"][:MAX_TEXT],
+                        "query": redact_query(query) if query else "",
+                        "body": redact_body(bytes(body)) if body else None,
+                        "status": status,
+                        "error_body": error_body.decode("utf-8", "replace"),
+                        "report_url": report_url[:MAX_TEXT] if report_url else None,
+                        "authorization": describe_authorization(headers.get("authorization")),
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+                    }
+                )

@@ -1,0 +1,124 @@
+"""The property phase enumerates every finite case from the contract, and expects each refusal where our validator
+finds the problem; random draws come on top and only they scale with ``examples``."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+
+import pytest
+
+from contracts.checker import probes
+from contracts.model import validation
+from contracts.model.contract import default_contract
+from contracts.rules import periods, tokens
+from contracts.testing.strategies import MIXED_OFFSET_PAIRS, invalid_report_params
+from mockserver.decisions.security import mint_token
+
+CONTRACT = default_contract()
+TOKEN = mint_token(("write:insight",))
+NOW = time.time()
+PLAN = probes.plan(CONTRACT, TOKEN, "P12345678", seed=0, examples=10, now=NOW)
+ENUMERATED = [probe for probe in PLAN.probes if not probe.randomly_drawn]
+
+
+def cases_of(variant: str) -> set[str]:
+    return {probe.case for probe in ENUMERATED if probe.variant == variant}
+
+
+@pytest.mark.parametrize("variant", list(CONTRACT.variants.values()), ids=str)
+def test_every_value_a_variant_refuses_is_sent_and_must_be_refused_at_its_field(variant: probes.Variant) -> None:
+    for name, field in (("schedule", "/schedule"), ("contentType", "/contentType"), ("language", "/language")):
+        every = {value for other in CONTRACT.variants.values() for value in other.allowed(name)}
+        for value in every - set(variant.allowed(name)):
+            (probe, *_) = [
+                p for p in ENUMERATED if p.variant == variant.data_type and p.case == f"refused {name}={value}"
+            ]
+            assert probe.expect == "400" and field in probe.expect_paths
+        assert any(case.startswith(f"refused {name}=not-a-") for case in cases_of(variant.data_type))
+
+
+@pytest.mark.parametrize("variant", list(CONTRACT.variants.values()), ids=str)
+def test_every_window_kind_is_sent_for_every_schedule_of_every_variant(variant: probes.Variant) -> None:
+    for schedule in variant.schedules:
+        kinds = {p.window for p in ENUMERATED if p.variant == variant.data_type and p.schedule == schedule}
+        expected = set(probes.WINDOW_KINDS) - (set() if periods.has_unaligned_days(schedule) else {"window-start"})
+        assert expected <= kinds
+
+
+@pytest.mark.parametrize(
+    ("schedule", "neighbours"),
+    [("weekly", {6, 1}), ("twice-a-month", {15, 17}), ("monthly", {2})],
+)
+def test_window_starts_are_probed_on_the_days_next_to_a_real_start(schedule: str, neighbours: set[int]) -> None:
+    starts = [
+        periods.parse_bound(p.params["from"]).day
+        for p in ENUMERATED
+        if p.window == "window-start" and p.schedule == schedule
+    ]
+    seen = {day.weekday() for day in starts} if schedule == "weekly" else {day.day for day in starts}
+    assert neighbours <= seen
+    if schedule == "monthly":
+        assert any((day + timedelta(days=1)).day == 1 for day in starts)  # a month's last day
+
+
+def test_mixed_offsets_differ_by_more_than_a_daylight_saving_change() -> None:
+    pairs = [
+        (periods.parse_bound(p.params["from"]).offset, periods.parse_bound(p.params["to"]).offset)
+        for p in PLAN.probes
+        if p.window == "mixed-offsets"
+    ]
+    assert pairs
+    for first, last in [*pairs, *MIXED_OFFSET_PAIRS]:
+        assert first is not None and last is not None and abs(first - last) >= timedelta(hours=3)
+
+
+def test_the_mixed_offsets_strategy_never_draws_a_daylight_saving_pair() -> None:
+    from contracts.testing.strategies import draws
+
+    for drawn in draws(invalid_report_params("mixed-offsets"), 30, 1):
+        first, last = periods.parse_bound(drawn.params["from"]), periods.parse_bound(drawn.params["to"])
+        assert first.offset is not None and last.offset is not None
+        assert abs(first.offset - last.offset) >= timedelta(hours=3)
+
+
+def test_valid_probes_are_valid_and_refused_ones_are_refused_by_our_own_validator() -> None:
+    for probe in PLAN.probes:
+        problems = validation.validate_body(CONTRACT, probe.params)
+        if probe.expect == "2xx":
+            assert problems == [], probe
+        elif probe.expect_paths and probe.case != "account-id-pattern":
+            assert {problem.path for problem in problems} == set(probe.expect_paths), probe
+
+
+def test_valid_probes_cover_each_language_content_type_filter_key_and_the_range_edges() -> None:
+    valid = [p.params for p in ENUMERATED if p.case == "valid"]
+    for variant in CONTRACT.variants.values():
+        mine = [params for params in valid if params["dataType"] == variant.data_type]
+        assert {params["language"] for params in mine} == set(variant.allowed("language"))
+        assert {params.get("contentType") for params in mine} == {*variant.allowed("contentType"), None}
+        keys = {item["filter"] for params in mine for item in params.get("reportFilters", [])}
+        assert keys == set(variant.filter_keys)
+        days = {periods.parse_bound(params["from"]).day for params in mine}
+        assert periods.EARLIEST in days and date(2028, 2, 1) <= max(days)
+
+
+def test_examples_scale_only_the_random_draws() -> None:
+    small = probes.plan(CONTRACT, TOKEN, "P12345678", seed=0, examples=0, now=NOW)
+    large = probes.plan(CONTRACT, TOKEN, "P12345678", seed=0, examples=40, now=NOW)
+    enumerated = [p for p in small.probes if not p.randomly_drawn]
+    assert [p.case for p in enumerated] == [p.case for p in large.probes if not p.randomly_drawn]
+    assert sum(p.randomly_drawn for p in large.probes) > sum(p.randomly_drawn for p in small.probes)
+
+
+def test_each_auth_failure_is_sent_for_each_variant() -> None:
+    expected = {"no-token", "garbage-token", "unsigned-token", "expired", "not-yet-valid", "no-scope", "other-account"}
+    expected |= {f"scope {scope}" for scope in tokens.look_alike_scopes(CONTRACT.required_scopes)}
+    for variant in CONTRACT.data_types:
+        assert expected <= {p.auth for p in ENUMERATED if p.variant == variant}
+    assert PLAN.control is not None and PLAN.control.expect == "2xx"
+
+
+def test_each_media_type_failure_is_sent_and_must_get_415() -> None:
+    refused = {p.content_type: p.expect for p in ENUMERATED if p.case.startswith("media") and p.expect != "2xx"}
+    assert refused == {media: "415" for media in probes.REFUSED_MEDIA_TYPES}
