@@ -300,6 +300,12 @@ def parser() -> argparse.ArgumentParser:
         "diff", help="the changes between two contract versions that break clients or servers"
     )
     compare.add_argument("paths", nargs=2, metavar="PATH", help="the OLD and the NEW upstream document")
+    compare.add_argument(
+        "--fail-on",
+        choices=["any", "clients", "servers"],
+        default="any",
+        help="exit 1 for any breaking change (default), or only for those that break clients, or servers",
+    )
     compare.set_defaults(run=document_commands.diff_command)
     return root
 

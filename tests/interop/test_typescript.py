@@ -30,11 +30,12 @@ HEADER = """import type { components } from "./insight";
 type ReportParams = components["schemas"]["InsightReportParams"];
 type ErrorBody = components["schemas"]["Error"];
 """
-# What a frontend writes with the Error type: the items are typed (their path is a string, not unknown).
+# What a frontend writes with the Error type: the items are typed (their path is a string, not unknown), and optional
+# (another server's items may lack it).
 ERROR_USE = """declare const answer: ErrorBody;
 export const firstPath: string | undefined = answer.error.errors?.[0]?.path;
 export const expected: string | undefined = answer.error.errors?.[0]?.expected;
-export const pathOf = (item: NonNullable<ErrorBody["error"]["errors"]>[number]): string => item.path;
+export const pathOf = (item: NonNullable<ErrorBody["error"]["errors"]>[number]): string => item.path ?? "";
 """
 TSC_OPTIONS = ("--strict", "--noEmit", "--pretty", "false", "--target", "es2022", "--module", "esnext")
 TSC_OPTIONS += ("--moduleResolution", "bundler", "--skipLibCheck")
