@@ -332,14 +332,17 @@ class _Builder:
         probes: list[Probe | None] = []
         # The days next to real starts: where off-by-one bugs live (a Sunday or Tuesday for weekly, the 15th or 17th
         # for twice-a-month, a month's last day or 2nd for monthly). Each keeps the schedule's length.
+        # Each is sent twice: keeping the schedule's length, and ending where the real window ends (a server that
+        # takes a neighbour for a start accepts one of them).
         neighbours = {
-            day
+            (day, cut.end_of(first))
             for first, _ in [(start, end), (end, cut.end_of(end))]
             for day in (first - timedelta(days=1), first + timedelta(days=1))
             if not cut.is_start(day)
         }
-        for day in sorted(neighbours):
+        for day, real_end in sorted(neighbours):
             probes.append(probe("window-start", window(day, day + length)))
+            probes.append(probe("window-start", window(day, real_end)))
         probes.append(probe("window-too-long", window(start, end + timedelta(days=1))))
         probes.append(probe("window-too-long", window(start, cut.end_of(end), offset), based_on_offset))
         probes.append(probe("window-too-short", window(start, end - timedelta(days=1))))

@@ -26,11 +26,13 @@ The ``mock`` profile holds a server to our mock's conventions on top (``status``
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shlex
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
@@ -159,30 +161,57 @@ def curl_line(
     return f"curl -sS -X POST {url}{auth}{media}{cors} --data-raw {body}"
 
 
+def request_parts(probe: Probe, origin: str | None) -> tuple[str, bytes, dict[str, str]]:
+    """What a probe sends: the path below the base URL, the body and the headers."""
+    headers = {}
+    if probe.content_type is not None:
+        headers["Content-Type"] = probe.content_type
+    if probe.token is not None:
+        headers["Authorization"] = f"Bearer {probe.token}"
+    if origin:
+        headers["Origin"] = origin
+    return default_contract().path.replace("{aid}", probe.aid), json.dumps(probe.params).encode(), headers
+
+
+def _answer(response: httpx.Response) -> Answer:
+    return Answer(
+        response.status_code,
+        response.headers.get("content-type"),
+        response.content,
+        response.headers.get("access-control-allow-origin"),
+    )
+
+
 def http_transport(
     base_url: str, timeout: float = 30.0, origin: str | None = DEFAULT_ORIGIN
 ) -> tuple[Transport, Callable[[], None]]:
     client = httpx.Client(timeout=timeout)
-    contract = default_contract()
 
     def send(probe: Probe) -> Answer:
-        headers = {}
-        if probe.content_type is not None:
-            headers["Content-Type"] = probe.content_type
-        if probe.token is not None:
-            headers["Authorization"] = f"Bearer {probe.token}"
-        if origin:
-            headers["Origin"] = origin
-        url = base_url + contract.path.replace("{aid}", probe.aid)
-        response = client.post(url, content=json.dumps(probe.params).encode(), headers=headers)
-        return Answer(
-            response.status_code,
-            response.headers.get("content-type"),
-            response.content,
-            response.headers.get("access-control-allow-origin"),
-        )
+        path, body, headers = request_parts(probe, origin)
+        return _answer(client.post(base_url + path, content=body, headers=headers))
 
     return send, client.close
+
+
+def asgi_transport(
+    app: Any, base_url: str = "http://testserver/v1", origin: str | None = DEFAULT_ORIGIN
+) -> tuple[Transport, Callable[[], None]]:
+    """Probes sent to an ASGI app in this process (httpx's ``ASGITransport``): no server, no sockets, no threads.
+
+    The app's lifespan is not run; each probe is one turn of a private event loop."""
+    loop = asyncio.new_event_loop()
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url, timeout=30.0)
+
+    def send(probe: Probe) -> Answer:
+        path, body, headers = request_parts(probe, origin)
+        return _answer(loop.run_until_complete(client.post(base_url + path, content=body, headers=headers)))
+
+    def close() -> None:
+        loop.run_until_complete(client.aclose())
+        loop.close()
+
+    return send, close
 
 
 BASE_REFUSED = "not judged: the server refused the request it changes (see that request's failure)"
