@@ -235,10 +235,11 @@ def run(settings: Settings, token: str, **options: str) -> properties.PhaseResul
     raise AssertionError("unreachable")
 
 
-def test_the_real_mock_keeps_every_enumerated_case_with_cors_on_every_answer() -> None:
-    result = run(Settings(cors_origins=(properties.DEFAULT_ORIGIN,)), TOKEN)
+@pytest.mark.parametrize("profile", [CONTRACT_PROFILE, MOCK])
+def test_the_real_mock_keeps_every_enumerated_case_with_cors_on_every_answer(profile: str) -> None:
+    result = run(Settings(cors_origins=(properties.DEFAULT_ORIGIN,)), TOKEN, profile=profile)
     assert result.failures == [] and result.skipped == []
-    matrix = coverage.build(CONTRACT, [(e.probe, e.status) for e in result.exchanges], result.skipped)
+    matrix = coverage.build(CONTRACT, [(e.probe, e.status) for e in result.exchanges], result.skipped, profile)
     assert matrix.unreached == []
     text = coverage.render_text(CONTRACT, matrix)
     assert "  -- " not in text and "Every expected cell was reached." in text
