@@ -30,6 +30,7 @@ import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
 from contracts.model import validation
@@ -86,7 +87,7 @@ class Probe:
     why: str = ""  # what is wrong with the request (in the contract's words)
     base: str | None = None  # the key of the accepted request this one changes; judged only when it was accepted
 
-    @property
+    @cached_property
     def key(self) -> str:
         """What identifies the request sent: body, account, token and Content-Type."""
         return json.dumps([self.params, self.aid, self.token, self.content_type], sort_keys=True, default=str)

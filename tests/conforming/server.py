@@ -124,6 +124,7 @@ class ConformingServer:
     def __init__(self, secret: str | None = None) -> None:
         self.secret = secret
         self.contract = published()
+        self.validators: dict[int, jsonschema.Draft4Validator] = {}
 
     # --- auth -------------------------------------------------------------------------------------------------------
 
@@ -197,9 +198,12 @@ class ConformingServer:
         return schema
 
     def check_schema(self, body: Json, schema: Json) -> None:
-        error = jsonschema.exceptions.best_match(jsonschema.Draft4Validator(schema).iter_errors(body))
-        if error is not None:
-            raise bad_request(f"invalid report parameters: {error.message}")
+        validator = self.validators.get(id(schema))
+        if validator is None:  # one validator per schema, built once (the schemas live as long as the server)
+            validator = self.validators[id(schema)] = jsonschema.Draft4Validator(schema)
+        if not validator.is_valid(body):
+            error = jsonschema.exceptions.best_match(validator.iter_errors(body))
+            raise bad_request(f"invalid report parameters: {error.message if error else 'invalid'}")
 
     # --- from/to (DESIGN section 4) ---------------------------------------------------------------------------------
 

@@ -437,13 +437,17 @@ MUTANTS: dict[str, Mutant] = {
 }
 
 
+# Caches of documents read from files, not of verdicts: no mutant patches what they hold.
+DOCUMENT_CACHES = ("default_contract", "published_answers")
+
+
 def forget_remembered_verdicts() -> None:
-    """Empty every cache of our modules (the window rules' verdicts, parsed media types...): a process forked from one
-    that already judged requests would otherwise answer from them, and never reach the mutant's patched function."""
+    """Empty every cache of verdicts in our modules (the window rules', parsed media types...): a process forked from
+    one that already judged requests would otherwise answer from them, and never reach the mutant's patched function."""
     for module_name, module in list(sys.modules.items()):
         if module_name.split(".")[0] in ("contracts", "mockserver"):
-            for value in list(vars(module).values()):
-                if callable(getattr(value, "cache_clear", None)):
+            for name, value in list(vars(module).items()):
+                if callable(getattr(value, "cache_clear", None)) and name not in DOCUMENT_CACHES:
                     value.cache_clear()
 
 
