@@ -22,6 +22,7 @@ from mockserver.decisions.security import mint_token
 from mockserver.proxy.app import create_proxy_app
 from mockserver.proxy.violations import HEADER, decode_header
 from tests.conforming.server import create_app
+from tests.conftest import output_of, start_proxy, stop
 
 TOKEN = mint_token(("write:insight",))
 PLAN = probes.plan(default_contract(), TOKEN, "P12345678", seed=5, examples=5, now=time.time())
@@ -78,3 +79,21 @@ def test_the_mock_profile_names_the_conforming_servers_habits_in_its_answers() -
     charset = next(response for probe, response in found if probe.case == "charset")
     assert any(item["code"] == 415 for item in decode_header(charset.headers.get(HEADER)))
     assert json.loads(charset.content)["dataType"]  # report mode: the upstream's own answer still comes back
+
+
+def test_an_unknown_profile_is_refused_when_the_proxy_is_built() -> None:
+    with pytest.raises(ValueError, match="profile must be one of contract, mock"):
+        create_proxy_app("http://conforming.test", profile="strict")
+
+
+def test_the_proxy_command_takes_the_profile_by_the_checkers_flag_name(live_mock: str) -> None:
+    process, proxy = start_proxy(live_mock.removesuffix("/v1"), "--profile", "mock", pipe=True)
+    try:
+        headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json; charset=latin-1"}
+        body = json.dumps(PLAN.probes[0].params)
+        answer = httpx.post(f"{proxy}/v1/accounts/P12345678/insight/generate-report", content=body, headers=headers)
+        assert answer.status_code == 415  # the mock's own answer, passed through
+        assert [item["code"] for item in decode_header(answer.headers.get(HEADER))] == [415]
+    finally:
+        stop(process)
+    assert "profile: mock" in output_of(process)
