@@ -90,8 +90,7 @@ Transport = Callable[[Probe], Answer]
 
 
 def _why_refused(contract: Contract, probe: Probe, profile: str) -> str:
-    if probe.why and profile == CONTRACT:
-        return probe.why
+    """Why a probe must be refused: in the contract's words (the probe's own), or our validator's for the mock."""
     problems = validation.validate_body(contract, probe.params) if profile == MOCK else []
     return problems[0].message if problems else probe.why or probe.case
 
