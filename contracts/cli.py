@@ -1,14 +1,15 @@
 """``insight-contracts``: check a deployment, lint and build the contract, and diff two versions of it.
 
-``insight-contracts check BASE_URL --token T`` runs two phases and gives one verdict:
+``insight-contracts check BASE_URL --token T [--profile contract|mock]`` runs ``contracts.checker.run.run_check``: two
+phases and one verdict, judged by the profile (``contract``, the default: what the published document and its prose
+state; ``mock``: our mock's conventions on top):
 
 1. **Schemathesis** over the served contract (``spec/insight.yaml``) with every check, positive and negative data,
    ``positive_data_acceptance`` expecting 2xx only, our hooks (valid windows for positive bodies) and our checks
    (Error shape, echo, window rules);
 2. **properties** (``contracts.checker.probes``): every finite case enumerated (each refused value of each variant, each
-   kind
-   of broken window for each schedule, each auth failure, each wrong Content-Type), then random draws; every refusal
-   must give the reason the probe broke.
+   kind of broken window for each schedule, each auth failure, each wrong Content-Type), then random draws; each
+   refused probe changes one thing of a request the server accepted earlier in the run.
 
 Then the coverage matrix. Exit code 0 only when everything held and some request got a 2xx; 1 when the contract was
 broken; 2 when the check could not run (bad arguments, server unreachable, every answer a 401 or a 404).
@@ -20,61 +21,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
-import time
 import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-import httpx
 
 from contracts.checker import coverage, properties
 from contracts.document import commands as document_commands
-from contracts.document import spec
+from contracts.model.judgements import CONTRACT, PROFILES
 
-CONFIG_PATH = Path(__file__).resolve().parent / "testing" / "schemathesis.toml"
 MAX_CURLS_PER_RULE = 3
-
-
-def start_schemathesis(args: argparse.Namespace, junit_path: Path | None) -> subprocess.Popen[bytes]:
-    """Start the Schemathesis CLI over the contract; its own output goes straight to the terminal.
-
-    It runs while the property phase sends its probes (the server answers both), and is waited for before the verdict.
-    """
-    command = [
-        sys.executable,
-        "-m",
-        "schemathesis.cli",
-        "--config-file",
-        str(CONFIG_PATH),
-        "run",
-        str(spec.SERVED_PATH),
-        "--url",
-        args.base_url,
-        "--header",
-        f"Authorization: Bearer {args.token}",
-        "--checks",
-        "all",
-        "--mode",
-        "all",
-        "--seed",
-        str(args.seed),
-        "--max-examples",
-        str(args.examples),
-        "--workers",
-        str(args.workers),
-        "--no-color",
-    ]
-    if args.time_budget:
-        command += ["--max-time", str(max(1, int(args.time_budget)))]
-    if junit_path is not None:
-        command += ["--report", "junit", "--report-junit-path", str(junit_path)]
-    environment = {**os.environ, "SCHEMATHESIS_HOOKS": "contracts.testing.checks"}
-    return subprocess.Popen(command, env=environment)
 
 
 def _by_rule(result: properties.PhaseResult) -> dict[str, list[properties.Failure]]:
@@ -84,9 +41,11 @@ def _by_rule(result: properties.PhaseResult) -> dict[str, list[properties.Failur
     return grouped
 
 
-def summarize(result: properties.PhaseResult, schemathesis_code: int | None, seed: int) -> tuple[str, bool]:
+def summarize(
+    result: properties.PhaseResult, schemathesis_code: int | None, seed: int, profile: str = CONTRACT
+) -> tuple[str, bool]:
     """The readable verdict, grouped by the rule that failed, and whether the contract held."""
-    lines = ["", "== insight-contracts: property phase =="]
+    lines = ["", f"== insight-contracts: property phase (profile {profile}) =="]
     failed_cases = {failure.case for failure in result.failures}
     for case, count in result.sent.items():
         status = "ok" if case not in failed_cases else "FAILED"
@@ -119,7 +78,7 @@ def summarize(result: properties.PhaseResult, schemathesis_code: int | None, see
         f"Property phase: {result.total} request(s), {result.successes} got 2xx, {len(result.failures)} problem(s)"
         f" in {len(_by_rule(result))} rule(s)"
     )
-    lines.append(f"Seed: {seed}  ->  {'CONTRACT KEPT' if held else 'CONTRACT BROKEN'}")
+    lines.append(f"Profile: {profile}  Seed: {seed}  ->  {'CONTRACT KEPT' if held else 'CONTRACT BROKEN'}")
     return "\n".join(lines), held
 
 
@@ -153,116 +112,47 @@ def write_junit(path: Path, result: properties.PhaseResult, schemathesis_junit: 
     ElementTree.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 
 
-def report_summary(
-    args: argparse.Namespace, result: properties.PhaseResult, schemathesis_code: int | None, exit_code: int
-) -> dict[str, Any]:
-    return {
-        "base_url": args.base_url,
-        "seed": args.seed,
-        "exit_code": exit_code,
-        "verdict": "CONTRACT KEPT" if exit_code == 0 else "CONTRACT BROKEN",
-        "requests": result.total,
-        "successes": result.successes,
-        "schemathesis_exit_code": schemathesis_code,
-        "failed_rules": sorted({failure.rule for failure in result.failures}),
-        "failures": [
-            {
-                "rule": failure.rule,
-                "case": failure.case,
-                "judgement": failure.judgement,
-                "message": failure.message,
-                "curl": failure.curl,
-            }
-            for failure in result.failures
-        ],
-        "sent": result.sent,
-    }
-
-
-def _preflight(args: argparse.Namespace, plan: Any, send: properties.Transport) -> str | None:
-    """Set-up mistakes first: one valid request per variant; all 401 or all 404 is not a contract verdict."""
-    firsts: dict[str, Any] = {}
-    for probe in plan.probes:
-        if probe.case == "valid" and probe.variant not in firsts:
-            firsts[probe.variant] = probe
-    try:
-        answers = [send(probe) for probe in firsts.values()]
-    except httpx.HTTPError as error:
-        return f"cannot reach {args.base_url}: {error}"
-    return properties.setup_problem(args.base_url, answers, args.aid)
-
-
 def check(args: argparse.Namespace) -> int:
-    from contracts.checker import probes
+    from contracts.checker.run import NOT_RUN, run_check
     from contracts.model.contract import default_contract
 
-    args.base_url = args.base_url.rstrip("/")
-    try:
-        httpx.get(args.base_url, timeout=10)
-    except httpx.HTTPError as error:
-        print(f"insight-contracts: cannot reach {args.base_url}: {error}", file=sys.stderr)
-        return 2
-    contract = default_contract()
-    plan = probes.plan(
-        contract,
+    junit = Path(args.junit_xml) if args.junit_xml else None
+    schemathesis_junit = junit.with_suffix(".schemathesis.xml") if junit else None
+    report = run_check(
+        args.base_url,
         args.token,
-        args.aid,
-        seed=args.seed,
+        profile=args.profile,
+        aid=args.aid,
         examples=args.examples,
-        now=time.time(),
+        seed=args.seed,
         jwt_secret=args.jwt_secret,
+        origin=args.origin or None,
+        phases=args.phases,
+        time_budget=args.time_budget,
+        workers=args.workers,
+        schemathesis_junit=schemathesis_junit,
     )
-    send, close = properties.http_transport(args.base_url, origin=args.origin or None)
-    try:
-        problem = _preflight(args, plan, send)
-        if problem:
-            print(f"insight-contracts: {problem}", file=sys.stderr)
-            return 2
-        junit = Path(args.junit_xml) if args.junit_xml else None
-        schemathesis_junit = junit.with_suffix(".schemathesis.xml") if junit else None
-        schemathesis_code = None
-        schemathesis = start_schemathesis(args, schemathesis_junit) if "schemathesis" in args.phases else None
-        result = properties.PhaseResult()
-        try:
-            if "properties" in args.phases:
-                result = properties.run_phase(
-                    args.base_url,
-                    plan,
-                    send,
-                    time_budget=args.time_budget,
-                    user_token=args.token,
-                    contract=contract,
-                    origin=args.origin or None,
-                )
-        finally:
-            if schemathesis is not None:
-                schemathesis_code = schemathesis.wait()
-    finally:
-        close()
-    matrix = coverage.build(
-        contract, [(exchange.probe, exchange.status) for exchange in result.exchanges], result.skipped
-    )
-    if "properties" in args.phases:
-        print(coverage.render_text(contract, matrix))
-    text, held = summarize(result, schemathesis_code, args.seed)
-    for why in plan.not_planned:
+    if report.exit_code == NOT_RUN:
+        print(f"insight-contracts: {report.setup_problem}", file=sys.stderr)
+        return NOT_RUN
+    contract = default_contract()
+    if "properties" in args.phases and report.matrix is not None:
+        print(coverage.render_text(contract, report.matrix))
+    text, _ = summarize(report.result, report.schemathesis_exit_code, args.seed, args.profile)
+    for why in report.not_planned:
         text += f"\nNot probed: {why}"
     print(text)
-    exit_code = 0 if held else 1
     if junit is not None:
-        write_junit(junit, result, schemathesis_junit)
+        write_junit(junit, report.result, schemathesis_junit)
         print(f"JUnit XML: {junit}")
-    summary = report_summary(args, result, schemathesis_code, exit_code)
     if args.report_json:
-        Path(args.report_json).write_text(
-            json.dumps({**summary, "coverage": coverage.as_json(matrix)}, indent=2, ensure_ascii=False),
-            encoding="utf-8",
-        )
+        Path(args.report_json).write_text(json.dumps(report.as_json(), indent=2, ensure_ascii=False), encoding="utf-8")
         print(f"JSON report: {args.report_json}")
-    if args.report_html:
-        Path(args.report_html).write_text(coverage.render_html(contract, matrix, summary), encoding="utf-8")
+    if args.report_html and report.matrix is not None:
+        page = coverage.render_html(contract, report.matrix, report.summary())
+        Path(args.report_html).write_text(page, encoding="utf-8")
         print(f"HTML report: {args.report_html}")
-    return exit_code
+    return report.exit_code
 
 
 def parser() -> argparse.ArgumentParser:
@@ -271,6 +161,14 @@ def parser() -> argparse.ArgumentParser:
     run = commands.add_parser("check", help="check a deployment against the contract")
     run.add_argument("base_url", help="the API base, e.g. http://127.0.0.1:8080/v1")
     run.add_argument("--token", required=True, help="a bearer token with write:insight or admin:insight")
+    run.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default=CONTRACT,
+        help="contract (default): what the published document and its prose state; mock: also our mock's "
+        "conventions (errors entries with path and code, refusals naming the field and the right value, 415 and a "
+        "refused charset, our error codes, CORS on errors)",
+    )
     run.add_argument("--aid", default=properties.DEFAULT_AID, help="the account the property phase reports on")
     run.add_argument("--examples", type=int, default=50, help="random examples per phase (default 50)")
     run.add_argument("--seed", type=int, default=0, help="seed for every generated request (default 0)")
@@ -300,6 +198,12 @@ def parser() -> argparse.ArgumentParser:
         "diff", help="the changes between two contract versions that break clients or servers"
     )
     compare.add_argument("paths", nargs=2, metavar="PATH", help="the OLD and the NEW upstream document")
+    compare.add_argument(
+        "--fail-on",
+        choices=["any", "clients", "servers"],
+        default="any",
+        help="exit 1 for any breaking change (default), or only for those that break clients, or servers",
+    )
     compare.set_defaults(run=document_commands.diff_command)
     return root
 

@@ -20,6 +20,7 @@ from typing import Any
 from contracts.checker.probes import (
     ACCEPTED_MEDIA_TYPES,
     ANY,
+    CHARSET_REFUSED,
     DEFAULT,
     JSON,
     REFUSED_MEDIA_TYPES,
@@ -28,6 +29,7 @@ from contracts.checker.probes import (
     Probe,
 )
 from contracts.model.contract import Contract
+from contracts.model.judgements import CONTRACT, MOCK
 from contracts.rules import periods, tokens
 from contracts.testing.strategies import WINDOW_KINDS
 
@@ -56,8 +58,14 @@ def _media_name(media: str | None) -> str:
     return media if media is not None else "(missing)"
 
 
-def expected_cells(contract: Contract) -> list[Cell]:
-    """The cells every run should reach, from the contract alone."""
+def media_types(profile: str) -> tuple[str | None, ...]:
+    """The Content-Type headers a run of the profile sends (a charset parameter is refused only by our mock)."""
+    refused = [media for media in REFUSED_MEDIA_TYPES if profile == MOCK or media != CHARSET_REFUSED]
+    return (*refused, *ACCEPTED_MEDIA_TYPES)
+
+
+def expected_cells(contract: Contract, profile: str = CONTRACT) -> list[Cell]:
+    """The cells every run of the profile should reach, from the contract alone."""
     every_schedule = list(dict.fromkeys(s for v in contract.variants.values() for s in v.schedules))
     every_type = list(dict.fromkeys(t for v in contract.variants.values() for t in v.allowed("contentType")))
     scopes = tuple(f"scope {scope}" for scope in tokens.look_alike_scopes(contract.required_scopes))
@@ -78,7 +86,7 @@ def expected_cells(contract: Contract) -> list[Cell]:
                 cells.append((name, ANY, content_type, VALID, VALID_TOKEN, JSON))
         for case in (*AUTH_CASES, *scopes):
             cells.append((name, ANY, ANY, VALID, case, ANY))
-        for media in (*REFUSED_MEDIA_TYPES, *ACCEPTED_MEDIA_TYPES):
+        for media in media_types(profile):
             cells.append((name, ANY, ANY, VALID, VALID_TOKEN, _media_name(media)))
     return cells
 
@@ -91,6 +99,7 @@ def _matches(pattern: Cell, cell: Cell) -> bool:
 class Matrix:
     cells: dict[Cell, Counter[str]] = field(default_factory=dict)
     unreached: list[tuple[Cell, str]] = field(default_factory=list)
+    profile: str = CONTRACT
 
     def statuses(self, pattern: Cell) -> Counter[str]:
         total: Counter[str] = Counter()
@@ -101,14 +110,17 @@ class Matrix:
 
 
 def build(
-    contract: Contract, exchanges: Iterable[tuple[Probe, int | None]], skipped: Iterable[tuple[Probe, str]] = ()
+    contract: Contract,
+    exchanges: Iterable[tuple[Probe, int | None]],
+    skipped: Iterable[tuple[Probe, str]] = (),
+    profile: str = CONTRACT,
 ) -> Matrix:
     """The matrix of a run: the statuses per reached cell, and the expected cells nothing reached (with why)."""
-    matrix = Matrix()
+    matrix = Matrix(profile=profile)
     for probe, status in exchanges:
         matrix.cells.setdefault(cell_of(probe), Counter())[str(status) if status is not None else "no answer"] += 1
     reasons = [(cell_of(probe), why) for probe, why in skipped]
-    for pattern in expected_cells(contract):
+    for pattern in expected_cells(contract, profile):
         if not matrix.statuses(pattern):
             why = next((reason for cell, reason in reasons if _matches(pattern, cell)), "no request was planned for it")
             matrix.unreached.append((pattern, why))
@@ -163,7 +175,7 @@ def _tables(contract: Contract, matrix: Matrix) -> list[tuple[str, list[str], li
     views.append(("auth case x variant", variants, auth_rows))
     media_rows = [
         (media, [shown((v, ANY, ANY, VALID, VALID_TOKEN, media)) for v in variants])
-        for media in [JSON, *(_media_name(m) for m in (*REFUSED_MEDIA_TYPES, *ACCEPTED_MEDIA_TYPES))]
+        for media in [JSON, *(_media_name(m) for m in media_types(matrix.profile))]
     ]
     views.append(("Content-Type header x variant", variants, media_rows))
     return views
@@ -200,6 +212,7 @@ def render_text(contract: Contract, matrix: Matrix) -> str:
 
 def as_json(matrix: Matrix) -> dict[str, Any]:
     return {
+        "profile": matrix.profile,
         "dimensions": [*DIMENSIONS, "status"],
         "cells": [
             {**dict(zip(DIMENSIONS, cell, strict=True)), "statuses": dict(sorted(counts.items()))}
@@ -235,6 +248,7 @@ def render_html(contract: Contract, matrix: Matrix, summary: dict[str, Any]) -> 
             escape(str(item))
             for item in (
                 summary.get("base_url", ""),
+                f"profile {summary.get('profile', '')}",
                 f"seed {summary.get('seed', '')}",
                 f"{summary.get('requests', '')} requests",
                 f"exit code {summary.get('exit_code')}",

@@ -4,31 +4,42 @@ I/O lives behind one seam (``Transport``: a probe in, an ``Answer`` out) so the 
 the probes are enumerated (``contracts.checker.probes``) and the random draws seeded, so a failing run is reproduced by
 its seed.
 
-Each answer is judged on:
+Each answer is judged, in the ``contract`` profile (the default), on:
 
-* ``status``: the status the probe must get (2xx for valid params, 400 for a broken body, 401/403 for auth, 415 for
-  a wrong Content-Type);
+* ``status``: the status the probe must get (2xx for valid params, 400 for a broken body, 401/403 for auth, a 4xx for
+  a body that is not JSON or an account id outside the pattern); a probe derived from a base request is judged only
+  when the server accepted the base (``contracts.checker.probes``), so a 4xx is attributable without its message;
+* ``shape``: an answer with a status the published document declares with its Error schema is that schema, in
+  ``application/json``;
+* ``echo``: a 200 gives back the params sent (``contracts.model.judgements``).
+
+The ``mock`` profile holds a server to our mock's conventions on top (``status`` 415 and a refused charset, too):
+
 * ``reason``: a refusal points at the field the probe broke (an ``error.errors`` entry or the message);
 * ``named-value``: a window refusal names the value that would have been right;
-* ``shape``: every error is the contract's Error object in ``application/json``;
-* ``echo``: a 200 echoes the params with the contract's defaults filled in;
+* ``error-entries``: a 400 lists its problems in ``error.errors``, each with ``path`` and ``code``;
+* ``error-code``: ``error.code`` is one the served contract's examples document for the status;
+* ``shape`` of every error (404, 415... too) and ``echo`` exactly, with the defaults filled in;
 * ``cors-on-errors`` (over the whole run): a server that answers CORS on its successes answers it on its errors too,
   or a browser shows the frontend a network error instead of the API's message.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shlex
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
 from contracts.checker.probes import Plan, Probe
 from contracts.model import judgements, validation
 from contracts.model.contract import Contract, default_contract
+from contracts.model.judgements import CONTRACT, MOCK
 
 DEFAULT_AID = "P12345678"
 DEFAULT_ORIGIN = "http://localhost:3000"  # where a frontend's dev server runs; browsers send Origin on every POST
@@ -78,11 +89,10 @@ class PhaseResult:
 Transport = Callable[[Probe], Answer]
 
 
-def _why_refused(contract: Contract, probe: Probe) -> str:
-    if probe.why:
-        return probe.why
-    problems = validation.validate_body(contract, probe.params)
-    return problems[0].message if problems else probe.case
+def _why_refused(contract: Contract, probe: Probe, profile: str) -> str:
+    """Why a probe must be refused: in the contract's words (the probe's own), or our validator's for the mock."""
+    problems = validation.validate_body(contract, probe.params) if profile == MOCK else []
+    return problems[0].message if problems else probe.why or probe.case
 
 
 def _server_message(body: bytes) -> str:
@@ -90,21 +100,23 @@ def _server_message(body: bytes) -> str:
     return text.split("\n", 1)[0][:200] or body[:120].decode("utf-8", "replace")
 
 
-def judge(contract: Contract, probe: Probe, answer: Answer) -> list[tuple[str, str]]:
+REFUSED_ALLOWED = "the server refused a body the contract allows"
+
+
+def judge(contract: Contract, probe: Probe, answer: Answer, profile: str = CONTRACT) -> list[tuple[str, str]]:
     """Every way an answer breaks the contract for its probe, as ``(judgement, message)``; empty when it keeps it."""
     problems: list[tuple[str, str]] = []
     if not probe.expects(answer.status):
         if probe.expect == "2xx":
-            detail = f"refused with {answer.status}: {_server_message(answer.body)!r}"
-            problems.append(("status", f"a request the contract allows was {detail}"))
+            detail = f"{answer.status}: {_server_message(answer.body)!r}"
+            problems.append(("status", f"{REFUSED_ALLOWED} ({probe.why or 'a valid request'}), with {detail}"))
         elif 200 <= answer.status < 300:
-            problems.append(
-                ("status", f"accepted ({answer.status}), expected {probe.expect}: {_why_refused(contract, probe)}")
-            )
+            why = _why_refused(contract, probe, profile)
+            problems.append(("status", f"accepted ({answer.status}), expected {probe.expect}: {why}"))
         else:
             message = _server_message(answer.body)
             problems.append(("status", f"expected {probe.expect}, got {answer.status}: {message!r}"))
-    elif probe.expect_paths:
+    elif profile == MOCK and probe.expect_paths:
         reason = judgements.reason_problem(probe.expect_paths, answer.status, answer.body)
         if reason:
             problems.append(("reason", reason))
@@ -112,11 +124,18 @@ def judge(contract: Contract, probe: Probe, answer: Answer) -> list[tuple[str, s
             named = judgements.named_value_problem(probe.expect_values, answer.body)
             if named:
                 problems.append(("named-value", named))
-    shape = judgements.error_shape_problem(contract, answer.status, answer.content_type, answer.body)
+    shape = judgements.error_shape_problem(contract, answer.status, answer.content_type, answer.body, profile)
     if shape:
         problems.append(("shape", shape))
+    if profile == MOCK and not shape and probe.expects(answer.status):
+        entries = judgements.error_entries_problem(answer.status, answer.body) if probe.expect_paths else None
+        if entries:
+            problems.append(("error-entries", entries))
+        code = judgements.error_code_problem(contract, answer.status, answer.body)
+        if code:
+            problems.append(("error-code", code))
     if probe.expect == "2xx":
-        echo = judgements.echo_problem(contract, probe.params, answer.status, answer.body)
+        echo = judgements.echo_problem(contract, probe.params, answer.status, answer.body, profile)
         if echo:
             problems.append(("echo", echo))
     return problems
@@ -141,32 +160,60 @@ def curl_line(
     return f"curl -sS -X POST {url}{auth}{media}{cors} --data-raw {body}"
 
 
+def request_parts(probe: Probe, origin: str | None) -> tuple[str, bytes, dict[str, str]]:
+    """What a probe sends: the path below the base URL, the body and the headers."""
+    headers = {}
+    if probe.content_type is not None:
+        headers["Content-Type"] = probe.content_type
+    if probe.token is not None:
+        headers["Authorization"] = f"Bearer {probe.token}"
+    if origin:
+        headers["Origin"] = origin
+    return default_contract().path.replace("{aid}", probe.aid), json.dumps(probe.params).encode(), headers
+
+
+def _answer(response: httpx.Response) -> Answer:
+    return Answer(
+        response.status_code,
+        response.headers.get("content-type"),
+        response.content,
+        response.headers.get("access-control-allow-origin"),
+    )
+
+
 def http_transport(
     base_url: str, timeout: float = 30.0, origin: str | None = DEFAULT_ORIGIN
 ) -> tuple[Transport, Callable[[], None]]:
     client = httpx.Client(timeout=timeout)
-    contract = default_contract()
 
     def send(probe: Probe) -> Answer:
-        headers = {}
-        if probe.content_type is not None:
-            headers["Content-Type"] = probe.content_type
-        if probe.token is not None:
-            headers["Authorization"] = f"Bearer {probe.token}"
-        if origin:
-            headers["Origin"] = origin
-        url = base_url + contract.path.replace("{aid}", probe.aid)
-        response = client.post(url, content=json.dumps(probe.params).encode(), headers=headers)
-        return Answer(
-            response.status_code,
-            response.headers.get("content-type"),
-            response.content,
-            response.headers.get("access-control-allow-origin"),
-        )
+        path, body, headers = request_parts(probe, origin)
+        return _answer(client.post(base_url + path, content=body, headers=headers))
 
     return send, client.close
 
 
+def asgi_transport(
+    app: Any, base_url: str = "http://testserver/v1", origin: str | None = DEFAULT_ORIGIN
+) -> tuple[Transport, Callable[[], None]]:
+    """Probes sent to an ASGI app in this process (httpx's ``ASGITransport``): no server, no sockets, no threads.
+
+    The app's lifespan is not run; each probe is one turn of a private event loop."""
+    loop = asyncio.new_event_loop()
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url, timeout=30.0)
+
+    def send(probe: Probe) -> Answer:
+        path, body, headers = request_parts(probe, origin)
+        return _answer(loop.run_until_complete(client.post(base_url + path, content=body, headers=headers)))
+
+    def close() -> None:
+        loop.run_until_complete(client.aclose())
+        loop.close()
+
+    return send, close
+
+
+BASE_REFUSED = "not judged: the server refused the request it changes (see that request's failure)"
 SIGNATURES_VERIFIED = (
     "the server refused the user's claims re-signed with a throwaway key, so it verifies signatures and the "
     "expired/not-yet-valid/scope/account probes would only test the signature; pass --jwt-secret to run them"
@@ -182,10 +229,14 @@ def run_phase(
     user_token: str | None = None,
     contract: Contract | None = None,
     origin: str | None = DEFAULT_ORIGIN,
+    profile: str | None = None,
 ) -> PhaseResult:
+    """Send every probe of a plan and judge every answer by the profile (the plan's unless given)."""
     contract = contract or default_contract()
     plan = planned if isinstance(planned, Plan) else Plan(control=None, probes=list(planned))
+    profile = profile or plan.profile
     result = PhaseResult()
+    accepted: set[str] = set()  # the keys of the requests that got a 2xx: the bases of later probes
     started = time.monotonic()
     answers: list[tuple[Probe, Answer]] = []
 
@@ -202,7 +253,8 @@ def run_phase(
         answers.append((probe, answer))
         if 200 <= answer.status < 300:
             result.successes += 1
-        for judgement, message in judge(contract, probe, answer):
+            accepted.add(probe.key)
+        for judgement, message in judge(contract, probe, answer, profile):
             result.failures.append(Failure(probe.case, judgement, message, curl))
         return answer
 
@@ -217,12 +269,16 @@ def run_phase(
         if probe.resigned and not resigned_usable:
             result.skipped.append((probe, SIGNATURES_VERIFIED))
             continue
+        if probe.base is not None and probe.base not in accepted:
+            result.skipped.append((probe, BASE_REFUSED))
+            continue
         if time_budget is not None and time.monotonic() - started > time_budget:
             result.stopped_early = True
             result.skipped.append((probe, "the time budget ran out"))
             continue
         send(probe)
-    result.failures += cors_failures(base_url, answers, user_token, origin)
+    if profile == MOCK:
+        result.failures += cors_failures(base_url, answers, user_token, origin)
     return result
 
 

@@ -74,7 +74,11 @@ def diff_command(args: argparse.Namespace) -> int:
         return 2
     changes = diff.breaking_changes(old, new)
     print(diff.render(changes))
-    return 1 if changes else 0
+    fail_on = getattr(args, "fail_on", "any")
+    failed = diff.failing(changes, fail_on)
+    if fail_on != "any":
+        print(f"--fail-on {fail_on}: {len(failed)} change(s) break {fail_on}")
+    return 1 if failed else 0
 
 
 def add_document_commands(commands: Any) -> None:

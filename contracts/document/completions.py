@@ -52,10 +52,12 @@ ERROR_RESPONSES = {
     "413": ("PayloadTooLarge", "Request body too large"),
     "415": ("UnsupportedMediaType", "Request body is not application/json"),
 }
+# Every property optional: the published items are any object, and a completion may tighten what clients send, never
+# what servers answer (``insight-contracts diff`` of the two documents reports no change that breaks servers).
 ERROR_ITEM: Json = {
     "type": "object",
-    "description": "One problem of the request",
-    "required": ["path", "code", "message"],
+    "description": "One problem of the request. The mock sends path, code and message; other servers may send any of "
+    "them, or other fields",
     "properties": {
         "path": {
             "type": "string",
@@ -73,6 +75,15 @@ ERROR_ITEM: Json = {
             "description": "The value that would have been right, when there is one (the 'to' a schedule needs)",
         },
     },
+}
+# RFC 6750 section 3: a refused bearer token is answered with a challenge; declared optional (the published document
+# names no header, so a server without it keeps the contract), for generated clients and CORS to expose it.
+CHALLENGE_HEADER = "WWW-Authenticate"
+CHALLENGED_STATUSES = ("401", "403")
+CHALLENGE: Json = {
+    "description": 'The bearer challenge (RFC 6750 section 3), e.g. Bearer error="invalid_token"',
+    "required": False,
+    "schema": {"type": "string"},
 }
 PARAMETER_EXAMPLES = {"aid": "P12345678"}
 EXAMPLE_DAY = date(2026, 11, 1)
@@ -258,7 +269,36 @@ def complete_error_items(document: Json) -> list[Finding]:
                     "error-items-untyped",
                     f"{pointer}/items",
                     "the items of the error list are {type: object}: no generated client knows their fields",
-                    "declared them as {path, code, message, expected?}, the items the mock sends",
+                    "declared their fields {path?, code?, message?, expected?} (the items the mock sends), all "
+                    "optional: the published items are any object",
+                )
+            )
+    return findings
+
+
+def complete_challenge_headers(document: Json) -> list[Finding]:
+    """Declare ``WWW-Authenticate`` (optional) on the 401 and 403 answers: servers send it, the document names none."""
+    findings = []
+    done: set[str] = set()
+    for path, method, operation in operations(document):
+        for status in CHALLENGED_STATUSES:
+            declared = operation.get("responses", {}).get(status)
+            if not isinstance(declared, dict):
+                continue
+            where, response = _response(document, declared)
+            where = where or f"#/paths/{escape(path)}/{method}/responses/{status}"
+            headers = response.setdefault("headers", {})
+            if where in done or CHALLENGE_HEADER in headers:
+                continue
+            done.add(where)
+            headers[CHALLENGE_HEADER] = copy.deepcopy(CHALLENGE)
+            findings.append(
+                Finding(
+                    "challenge-header-undeclared",
+                    where,
+                    f"a {status} answer carries {CHALLENGE_HEADER} (RFC 6750), which the response does not declare: "
+                    "generated clients and strict validators do not know it",
+                    f"declared {CHALLENGE_HEADER} as an optional header",
                 )
             )
     return findings
@@ -400,6 +440,7 @@ def complete(document: Json) -> tuple[Json, list[Finding]]:
                     f"added one valid example per variant: {', '.join(examples)}",
                 )
             )
+    findings += complete_challenge_headers(completed)
     findings += complete_parameter_examples(completed) + complete_response_examples(completed)
     return completed, findings
 

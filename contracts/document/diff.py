@@ -435,10 +435,26 @@ def advice(change: Change) -> str:
     return ADVICE.get(change.kind, "ship it in a new major version of the API")
 
 
+FAIL_ON = ("any", CLIENTS, SERVERS)
+
+
+def breaks(change: Change, whom: str) -> bool:
+    """Whether a change breaks ``whom`` (``clients`` or ``servers``); ``any`` matches every change."""
+    return whom == "any" or change.breaks in (whom, BOTH)
+
+
+def failing(changes: list[Change], fail_on: str = "any") -> list[Change]:
+    """The changes that fail ``diff --fail-on``: all of them, or only those that break clients, or servers."""
+    if fail_on not in FAIL_ON:
+        raise ValueError(f"fail_on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
+    return [change for change in changes if breaks(change, fail_on)]
+
+
 def render(changes: list[Change]) -> str:
     if not changes:
         return "no breaking changes"
-    lines = [f"{len(changes)} breaking change(s):"]
+    counts = ", ".join(f"{sum(breaks(c, whom) for c in changes)} break {whom}" for whom in (CLIENTS, SERVERS))
+    lines = [f"{len(changes)} breaking change(s) ({counts}):"]
     for change in changes:
         lines.append(f"  {change.kind} at {change.location}\n    breaks {change.breaks}: {change.message}")
         lines.append(f"    to ship it without breaking them: {advice(change)}")

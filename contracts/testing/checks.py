@@ -2,11 +2,14 @@
 
 Registered on import (``SCHEMATHESIS_HOOKS=contracts.testing.checks`` loads them and the generation hooks together):
 
-* ``insight_error_shape``: every 4xx/5xx answer is the contract's Error object, as ``application/json``, with a
-  non-empty ``error.message``;
-* ``insight_echo``: a 200 echoes the request exactly, with the contract's defaults filled in;
-* ``insight_window_rules``: a body whose only problems are from/to rules gets a 400 that points at the broken bound;
-  a body with a valid window is not refused for its window.
+* ``insight_error_shape``: an error answer is the Error object, as ``application/json``;
+* ``insight_echo``: a 200 echoes the request;
+* ``insight_window_rules``: a body whose only problems are from/to rules gets a 400; a body with a valid window is not
+  refused for its window.
+
+They judge by the profile named in ``INSIGHT_CONTRACTS_PROFILE`` (``contract`` when unset: what the published document
+states; ``mock``: our mock's conventions too, such as the exact echo with defaults and a window refusal that points at
+the broken bound). See ``contracts.model.judgements``.
 
 The judgements themselves live in ``contracts.model.judgements`` (pure, no Schemathesis), shared with the property phase
 of ``insight-contracts check`` and with the validating proxy.
@@ -14,6 +17,7 @@ of ``insight-contracts check`` and with the validating proxy.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import schemathesis
@@ -21,8 +25,26 @@ from schemathesis.core.parameters import ParameterLocation
 
 from contracts.model import validation
 from contracts.model.contract import default_contract
-from contracts.model.judgements import echo_problem, error_shape_problem, reason_problem, window_problem
+from contracts.model.judgements import (
+    CONTRACT,
+    MOCK,
+    PROFILE_VARIABLE,
+    PROFILES,
+    echo_problem,
+    error_shape_problem,
+    reason_problem,
+    window_problem,
+)
 from contracts.testing import hooks
+
+
+def profile() -> str:
+    """The profile the checks judge by: ``INSIGHT_CONTRACTS_PROFILE``, or ``contract``."""
+    chosen = os.environ.get(PROFILE_VARIABLE) or CONTRACT
+    if chosen not in PROFILES:
+        raise ValueError(f"{PROFILE_VARIABLE} must be one of {', '.join(PROFILES)}, not {chosen!r}")
+    return chosen
+
 
 # --- Schemathesis registration ---------------------------------------------------------------------------------------
 
@@ -43,7 +65,9 @@ def _content_type(response: Any) -> str | None:
 
 @schemathesis.check
 def insight_error_shape(ctx: Any, response: Any, case: Any) -> bool | None:
-    problem = error_shape_problem(default_contract(), response.status_code, _content_type(response), response.content)
+    problem = error_shape_problem(
+        default_contract(), response.status_code, _content_type(response), response.content, profile()
+    )
     if problem:
         raise AssertionError(problem)
     return None
@@ -52,7 +76,7 @@ def insight_error_shape(ctx: Any, response: Any, case: Any) -> bool | None:
 @schemathesis.check
 def insight_echo(ctx: Any, response: Any, case: Any) -> bool | None:
     if _is_report_case(case) and _body_is_positive(case):
-        problem = echo_problem(default_contract(), case.body, response.status_code, response.content)
+        problem = echo_problem(default_contract(), case.body, response.status_code, response.content, profile())
         if problem:
             raise AssertionError(problem)
     return None
@@ -63,7 +87,7 @@ def insight_window_rules(ctx: Any, response: Any, case: Any) -> bool | None:
     if _is_report_case(case) and _body_is_positive(case) and response.status_code in (200, 400):
         contract = default_contract()
         problem = window_problem(contract, case.body, response.status_code)
-        if problem is None and response.status_code == 400:
+        if problem is None and response.status_code == 400 and profile() == MOCK:
             # A window refused for its window must say where: the places our validator finds.
             found = validation.validate_body(contract, case.body)
             if found and all(validation.is_window_problem(violation) for violation in found):

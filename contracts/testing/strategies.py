@@ -129,11 +129,16 @@ def _params_among(draw: st.DrawFn, variants: tuple[Variant, ...], schedule: str 
 
 @dataclass(frozen=True)
 class InvalidParams:
-    """Params that break exactly one rule: ``kind`` names it, ``violations`` are the rule names a validator reports."""
+    """Params that break exactly one rule: ``kind`` names it, ``violations`` are the rule names a validator reports.
+
+    ``base`` is the valid params they were made from, changed only in what breaks the rule: a server that accepts
+    ``base`` and refuses ``params`` refused them for that rule (the checker's contract profile relies on it).
+    """
 
     kind: str
     params: Params
     violations: frozenset[str]
+    base: Params
 
 
 WINDOW_KINDS = (
@@ -175,14 +180,19 @@ def _bound_day(text: str) -> date:
 @st.composite
 def _invalid(draw: st.DrawFn, kind: str, contract: Contract) -> InvalidParams:
     variants = list(contract.variants.values())
+    drawn: list[Params] = []  # the valid params the invalid ones are made from
+
+    def valid(variant: Variant, schedule: str | None) -> Params:
+        drawn.append(draw(_params_of(variant, schedule)))
+        return drawn[-1]
 
     def base(candidates: list[Variant], schedules: tuple[str, ...] | None = None) -> tuple[Variant, Params]:
         variant = draw(st.sampled_from(candidates))
         schedule = draw(st.sampled_from(schedules)) if schedules else None
-        return variant, draw(_params_of(variant, schedule))
+        return variant, valid(variant, schedule)
 
     def result(params: Params, *violations: str) -> InvalidParams:
-        return InvalidParams(kind, params, frozenset(violations))
+        return InvalidParams(kind, params, frozenset(violations), drawn[-1])
 
     if kind == "unknown-data-type":
         _, params = base(variants)
@@ -206,7 +216,7 @@ def _invalid(draw: st.DrawFn, kind: str, contract: Contract) -> InvalidParams:
         variant = draw(st.sampled_from(narrow))
         schedule = draw(st.sampled_from(sorted(every - set(variant.schedules))))
         start, end = draw(windows(schedule))
-        params = {**draw(_params_of(variant, None)), "schedule": schedule, "from": start, "to": end}
+        params = {**valid(variant, None), "schedule": schedule, "from": start, "to": end}
         return result(params, "enum")
     if kind == "content-type-not-allowed":
         every = _all_allowed(contract, "contentType")
@@ -220,11 +230,15 @@ def _invalid(draw: st.DrawFn, kind: str, contract: Contract) -> InvalidParams:
         variant, params = base([variant for variant in variants if variant.filter_keys])
         key = draw(_not_in(set(variant.filter_keys)))
         return result({**params, "reportFilters": [{"filter": key, "value": draw(filter_values)}]}, "enum")
-    return _invalid_window(draw, kind, variants, result)
+    return _invalid_window(draw, kind, variants, valid, result)
 
 
 def _invalid_window(
-    draw: st.DrawFn, kind: str, variants: list[Variant], result: Callable[..., InvalidParams]
+    draw: st.DrawFn,
+    kind: str,
+    variants: list[Variant],
+    valid: Callable[[Variant, str | None], Params],
+    result: Callable[..., InvalidParams],
 ) -> InvalidParams:
     def usable(variant: Variant) -> list[str]:
         """Schedules that can break this rule: a window-start needs days that cannot start a window."""
@@ -234,7 +248,7 @@ def _invalid_window(
     schedules = usable(variant)
     schedule_name = draw(st.sampled_from(schedules))
     schedule = periods.SCHEDULES[schedule_name]
-    params = draw(_params_of(variant, schedule_name))
+    params = valid(variant, schedule_name)
     offset = periods.parse_bound(params["from"]).offset
     start, end = _bound_day(params["from"]), _bound_day(params["to"])
     safe_day = st.dates(date(2000, 3, 1), date(2099, 10, 1))

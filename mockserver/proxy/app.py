@@ -36,6 +36,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from contracts.model.contract import Contract, default_contract
+from contracts.model.judgements import CONTRACT, PROFILES
 from mockserver.decisions.errors import ApiError, BadRequest
 from mockserver.edge.header_limit import HeaderLimit
 from mockserver.edge.responses import error_response
@@ -228,6 +229,7 @@ class ProxySettings:
     max_validated_bytes: int = 64 * 1024  # kept of a request body or a report answer for validation
     journal_size: int = 200
     max_json_depth: int = 32
+    profile: str = CONTRACT  # what judges the exchanges: the published contract, or our mock's conventions too
 
 
 def _refusing_all_cookies() -> CookieJar:
@@ -301,6 +303,7 @@ class Forwarder:
             content_type=headers.get("content-type"),
             body=body,
             max_json_depth=self.settings.max_json_depth,
+            profile=self.settings.profile,
         )
 
     def _upstream_request(self, scope: Scope, head: bytes, complete: bool, rest: AsyncIterator[bytes]) -> httpx.Request:
@@ -340,6 +343,7 @@ class Forwarder:
             status=upstream.status_code,
             content_type=upstream.headers.get("content-type"),
             body=body,
+            profile=self.settings.profile,
         )
         trace.violations += found
         if self.settings.mode == "enforce" and is_breaking(found):
@@ -414,15 +418,18 @@ def create_proxy_app(
     journal_size: int = 200,
     contract: Contract | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    profile: str = CONTRACT,
 ) -> Starlette:
     """The proxy as an ASGI app: ``/_proxy/requests`` is its journal, every other request is forwarded."""
     if mode not in ("report", "enforce"):
         raise ValueError(f"mode must be 'report' or 'enforce', not {mode!r}")
+    if profile not in PROFILES:
+        raise ValueError(f"profile must be one of {', '.join(PROFILES)}, not {profile!r}")
     if timeout <= 0 or max_validated_bytes < 1 or not 1 <= journal_size <= 100_000:
         raise ValueError("timeout must be positive, max_validated_bytes at least 1, journal_size 1..100000")
     contract = contract or default_contract()
     root = without_base_path(parse_upstream(upstream), contract.base_path)
-    settings = ProxySettings(root, mode, timeout, max_validated_bytes, journal_size)
+    settings = ProxySettings(root, mode, timeout, max_validated_bytes, journal_size, profile=profile)
     client = httpx.AsyncClient(
         timeout=httpx.Timeout(timeout),
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),

@@ -30,13 +30,17 @@ def _proxy(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             max_validated_bytes=args.max_validated_kib * 1024,
             journal_size=args.journal_size,
+            profile=args.profile,
         )
     except ValueError as error:
         print(f"insight-mock proxy: cannot start: {error}", file=sys.stderr)
         return 2
     settings = app.state.settings
     origin = f"http://{args.host}:{args.port}"
-    print(f"Insight validating proxy on {origin} -> {settings.upstream}  (mode: {settings.mode})")
+    print(
+        f"Insight validating proxy on {origin} -> {settings.upstream}  (mode: {settings.mode}, "
+        f"profile: {settings.profile})"
+    )
     print(f"  Try it:      {origin}/v1/accounts/P12345678/insight/generate-report  -> {settings.upstream}/v1/...")
     print("  Violations:  the sl-violations header of each answer (absent when the exchange kept the contract)")
     print(f"  Journal:     {origin}/_proxy/requests", flush=True)
@@ -77,6 +81,13 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         default="report",
         help="report: forward and report (default); enforce: refuse breaking requests (4xx), replace breaking "
         "answers (502)",
+    )
+    proxy.add_argument(
+        "--profile",
+        choices=["contract", "mock"],
+        default="contract",
+        help="contract: judge what the published document states (default); mock: also our mock's conventions "
+        "(a refused charset, the served Error schema on every error, the exact echo with defaults)",
     )
     proxy.add_argument("--timeout", type=_positive, default=30.0, help="seconds to wait for the upstream (default 30)")
     proxy.add_argument("--journal-size", type=int, default=200, help="exchanges kept in /_proxy/requests (default 200)")

@@ -4,6 +4,10 @@ No rule is stated here. Each judgement calls the code the mock and the checker a
 (is there a Bearer token), ``intake.check_media_type`` and ``intake.parse_json`` (media type, JSON syntax),
 ``acceptance.check_account`` and ``acceptance.check_body`` (the ``aid`` pattern, the discriminator, the schema and the
 from/to rules, with the mock's own 400), and ``contracts.model.judgements`` (error shape, echo, window: the answers).
+Two profiles, as in ``insight-contracts check``: ``contract`` (the default) judges what the published document and its
+prose state, so a legal answer of another implementation is never a violation; ``mock`` adds our mock's conventions
+(a refused charset parameter, the served Error schema on every error, the exact echo with defaults filled in).
+
 This module only turns their verdicts into violations in Prism's shape::
 
     {"location": ["request", "body", "to"], "severity": "Error", "code": "window-end", "message": "..."}
@@ -23,6 +27,9 @@ import httpx
 
 from contracts.model import judgements
 from contracts.model.contract import Contract
+from contracts.model.judgements import CONTRACT, MOCK
+from contracts.model.published import published_answers
+from contracts.rules.media_types import parse_media_type
 from contracts.rules.periods import Violation
 from mockserver.decisions import intake, security
 from mockserver.decisions.acceptance import check_account, check_body
@@ -111,6 +118,7 @@ def check_request(
     content_type: str | None,
     body: bytes | Unread,
     max_json_depth: int = 32,
+    profile: str = CONTRACT,
 ) -> RequestVerdict:
     """Every violation of a request to the report operation; all checks run, so one header lists everything."""
     violations: list[ProxyViolation] = []
@@ -121,7 +129,8 @@ def check_request(
         violations.append(ProxyViolation(("request", "header", "authorization"), 401, error.message))
         refusals.append(error)
     try:
-        intake.check_media_type(content_type)
+        # A charset parameter is refused by our mock only: RFC 8259 gives JSON none, and says recipients ignore it.
+        intake.check_media_type(content_type if profile == MOCK else parse_media_type(content_type).essence or None)
     except UnsupportedMediaType as error:
         violations.append(ProxyViolation(("request", "header", "content-type"), 415, error.message))
         refusals.append(error)
@@ -159,6 +168,7 @@ def check_response(
     status: int,
     content_type: str | None,
     body: bytes | Unread,
+    profile: str = CONTRACT,
 ) -> list[ProxyViolation]:
     """Every violation of the answer to a report request (``request`` is what was sent, already judged)."""
     operation = f"{contract.method} {contract.base_path}{contract.path}"
@@ -166,6 +176,8 @@ def check_response(
         declared = ", ".join(str(code) for code in contract.declared_statuses)
         message = f"the status {status} is not declared for {operation}; declared: {declared}"
         return [ProxyViolation(("response", "status"), "status", message)]
+    if profile == CONTRACT and status not in published_answers().statuses:
+        return []  # declared by our completions (404, 405, 413, 415): the published document says nothing of its body
     media_type = judgements.media_type_of(content_type)
     if media_type != judgements.JSON_MEDIA_TYPE:
         message = (
@@ -175,15 +187,15 @@ def check_response(
     if isinstance(body, Unread):
         return [ProxyViolation(("response", "body"), "not-validated", f"not validated: {body.reason}", WARNING)]
     if status >= 400:
-        return _error_answer(contract, request, status, content_type, body)
-    return _report_answer(contract, request, body)
+        return _error_answer(contract, request, status, content_type, body, profile)
+    return _report_answer(contract, request, body, profile)
 
 
 def _error_answer(
-    contract: Contract, request: RequestVerdict, status: int, content_type: str | None, body: bytes
+    contract: Contract, request: RequestVerdict, status: int, content_type: str | None, body: bytes, profile: str
 ) -> list[ProxyViolation]:
     violations = []
-    problem = judgements.error_shape_problem(contract, status, content_type, body)
+    problem = judgements.error_shape_problem(contract, status, content_type, body, profile)
     if problem:
         violations.append(ProxyViolation(("response", "body"), "error-shape", problem))
     if status == 400 and not request.violations:  # a fully valid, fully read request
@@ -193,7 +205,7 @@ def _error_answer(
     return violations
 
 
-def _report_answer(contract: Contract, request: RequestVerdict, body: bytes) -> list[ProxyViolation]:
+def _report_answer(contract: Contract, request: RequestVerdict, body: bytes, profile: str) -> list[ProxyViolation]:
     try:
         echoed = json.loads(body)
     except ValueError:
@@ -203,7 +215,7 @@ def _report_answer(contract: Contract, request: RequestVerdict, body: bytes) -> 
         check_body(contract, echoed)
     except BadRequest as error:  # the 200 body is report params, so the request's rules apply to it as well
         violations += _body_violations("response", error.problems)
-    echo = judgements.echo_problem(contract, request.body, 200, body)
+    echo = judgements.echo_problem(contract, request.body, 200, body, profile)
     if echo:
         violations.append(ProxyViolation(("response", "body"), "echo", echo))
     if request.breaks_contract:

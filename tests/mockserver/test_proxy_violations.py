@@ -47,9 +47,12 @@ def request(
     aid: str = "P12345678",
     authorization: str | None = BEARER,
     content_type: str | None = "application/json",
+    profile: str = "contract",
 ) -> RequestVerdict:
     raw = body if isinstance(body, bytes | Unread) else json.dumps(body).encode()
-    return check_request(contract, aid=aid, authorization=authorization, content_type=content_type, body=raw)
+    return check_request(
+        contract, aid=aid, authorization=authorization, content_type=content_type, body=raw, profile=profile
+    )
 
 
 def codes(violations: object) -> list[object]:
@@ -95,9 +98,12 @@ def test_a_non_bearer_authorization_is_a_401_violation(contract: Contract) -> No
     assert codes(request(contract, authorization="Basic dTpw").violations) == [401]
 
 
-def test_a_utf16_charset_is_a_415_violation(contract: Contract) -> None:
-    verdict = request(contract, content_type="application/json; charset=utf-16")
+def test_a_charset_parameter_is_a_415_violation_of_our_mocks_conventions_only(contract: Contract) -> None:
+    verdict = request(contract, content_type="application/json; charset=utf-16", profile="mock")
     assert codes(verdict.violations) == [415] and isinstance(verdict.refusal, UnsupportedMediaType)
+    # RFC 8259: JSON has no charset parameter and recipients ignore it; the published contract says nothing more.
+    assert request(contract, content_type="application/json; charset=latin-1").violations == ()
+    assert codes(request(contract, content_type="text/plain").violations) == [415]
 
 
 def test_a_body_too_large_to_keep_is_a_warning_not_a_silent_pass(contract: Contract) -> None:
@@ -116,14 +122,35 @@ def test_a_pointer_with_escapes_becomes_location_segments(contract: Contract) ->
 
 
 def answer(
-    contract: Contract, status: int, body: object, *, sent: RequestVerdict | None = None, ct: str = "application/json"
+    contract: Contract,
+    status: int,
+    body: object,
+    *,
+    sent: RequestVerdict | None = None,
+    ct: str = "application/json",
+    profile: str = "contract",
 ) -> list[ProxyViolation]:
     raw = body if isinstance(body, bytes | Unread) else json.dumps(body).encode()
-    return check_response(contract, sent or request(contract), status=status, content_type=ct, body=raw)
+    return check_response(
+        contract, sent or request(contract), status=status, content_type=ct, body=raw, profile=profile
+    )
 
 
 def test_the_echo_of_a_valid_request_with_defaults_keeps_the_contract(contract: Contract) -> None:
     assert answer(contract, 200, ECHO) == []
+
+
+def test_a_legal_answer_of_another_implementation_is_no_violation_of_the_contract_profile(contract: Contract) -> None:
+    refused = request(contract, {**VALID, "to": "2026-11-30"})
+    message_only = {"error": {"code": "bad_request", "message": "a monthly report cannot end 2026-11-30"}}
+    assert answer(contract, 400, message_only, sent=refused) == []
+    entries = {"error": {"message": "no", "errors": [{"loc": ["body", "to"]}, {"reason": "window"}]}}
+    assert answer(contract, 400, entries, sent=refused) == []
+    assert answer(contract, 200, VALID) == []  # no default filled in: the published document states none
+    assert answer(contract, 413, b"<html>too large</html>", ct="text/html") == []  # a status it does not declare
+    # Our mock's conventions name them.
+    assert codes(answer(contract, 200, VALID, profile="mock")) == ["echo"]
+    assert codes(answer(contract, 413, b"<html>too large</html>", ct="text/html", profile="mock")) == ["media-type"]
 
 
 def test_an_undeclared_status_is_a_status_violation_listing_the_declared_ones(contract: Contract) -> None:

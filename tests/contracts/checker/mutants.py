@@ -9,7 +9,10 @@ pure function of ``contracts.rules.periods``/``contracts.model.validation``/``mo
 around ``create_app``. ``REAL`` is the unmodified mock. Every server, the real one included, allows the browser origin
 the checker sends, so CORS on error answers is checked too.
 
-``caught_by`` is the exact rule (``case: judgement``) the default check must report for the mutant.
+``caught_by`` is the exact rule (``case: judgement``) the check must report for the mutant, under ``profile``: the
+default ``contract`` profile for a bug that breaks the published contract, ``mock`` for one that breaks only our mock's
+own conventions (a charset refused, CORS on errors, the field and the right value named): under the contract profile
+those mutants are legal servers.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from contracts.checker.properties import DEFAULT_ORIGIN
 from contracts.document import spec
 from contracts.model import validation
 from contracts.model.contract import default_contract
+from contracts.model.judgements import CONTRACT, MOCK
 from contracts.rules import periods
 from mockserver.app import create_app
 from mockserver.decisions import acceptance, errors, security
@@ -43,9 +47,10 @@ REAL = "real-mock"
 @dataclass(frozen=True)
 class Mutant:
     bug: str  # what a user of the broken server would see
-    caught_by: str  # the rule the default check must report
+    caught_by: str  # the rule the check must report
     build: Callable[[], Settings] = Settings
     wrap: Callable[[ASGIApp], ASGIApp] | None = None
+    profile: str = CONTRACT  # the profile that owns the rule
 
 
 # --- seams ---------------------------------------------------------------------------------------------------------
@@ -391,9 +396,11 @@ MUTANTS: dict[str, Mutant] = {
     "daily-window-of-two-days": Mutant(
         "a daily window of two days accepted", "window-too-long: status", daily_window_of_two_days
     ),
-    "wrong-expected-to": Mutant("the message names the wrong `to`", "window-too-long: named-value", wrong_expected_to),
+    "wrong-expected-to": Mutant(
+        "the message names the wrong `to`", "window-too-long: named-value", wrong_expected_to, profile=MOCK
+    ),
     "window-end-reported-at-from": Mutant(
-        "a wrong `to` reported at /from", "window-too-long: reason", window_end_reported_at_from
+        "a wrong `to` reported at /from", "window-too-long: reason", window_end_reported_at_from, profile=MOCK
     ),
     "mixed-offsets-accepted": Mutant(
         "from and to may carry different offsets", "mixed-offsets: status", mixed_offsets_accepted
@@ -411,7 +418,10 @@ MUTANTS: dict[str, Mutant] = {
     ),
     "accepts-unsigned-tokens": Mutant("alg none accepted", "auth unsigned-token: status", accepts_unsigned_tokens),
     "accepts-any-charset": Mutant(
-        "charset=latin-1 accepted", "media application/json; charset=latin-1: status", wrap=charset_ignored
+        "charset=latin-1 accepted",
+        "media application/json; charset=latin-1: status",
+        wrap=charset_ignored,
+        profile=MOCK,
     ),
     "ignores-content-type": Mutant(
         "any Content-Type read as JSON", "media text/plain: status", wrap=content_type_ignored
@@ -421,17 +431,37 @@ MUTANTS: dict[str, Mutant] = {
     "skips-account-check": Mutant("any account id accepted", "account-id-pattern: status", skips_account_check),
     "crashes-on-filters": Mutant("a 500 whenever reportFilters is sent", "valid: status", crashes_on_filters),
     "problem-json": Mutant("errors as application/problem+json", "auth no-token: shape", wrap=ProblemJson),
-    "no-cors-on-errors": Mutant("CORS headers missing on error answers", "cors: cors-on-errors", wrap=NoCorsOnErrors),
+    "no-cors-on-errors": Mutant(
+        "CORS headers missing on error answers", "cors: cors-on-errors", wrap=NoCorsOnErrors, profile=MOCK
+    ),
 }
 
 
-def serve(name: str, port: int) -> None:
+# Caches of documents read from files, not of verdicts: no mutant patches what they hold.
+DOCUMENT_CACHES = ("default_contract", "published_answers")
+
+
+def forget_remembered_verdicts() -> None:
+    """Empty every cache of verdicts in our modules (the window rules', parsed media types...): a process forked from
+    one that already judged requests would otherwise answer from them, and never reach the mutant's patched function."""
+    for module_name, module in list(sys.modules.items()):
+        if module_name.split(".")[0] in ("contracts", "mockserver"):
+            for name, value in list(vars(module).items()):
+                if callable(getattr(value, "cache_clear", None)) and name not in DOCUMENT_CACHES:
+                    value.cache_clear()
+
+
+def app_of(name: str) -> ASGIApp:
+    """The mock with the mutant's bug (``REAL``: none). The bug patches this process's modules: one mutant a process."""
+    forget_remembered_verdicts()
     mutant = MUTANTS.get(name, Mutant("none", ""))
     settings = dataclasses.replace(mutant.build(), cors_origins=(DEFAULT_ORIGIN,))
     app: ASGIApp = create_app(settings)
-    if mutant.wrap is not None:
-        app = mutant.wrap(app)
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    return mutant.wrap(app) if mutant.wrap is not None else app
+
+
+def serve(name: str, port: int) -> None:
+    uvicorn.run(app_of(name), host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
 if __name__ == "__main__":

@@ -1,132 +1,184 @@
-"""`insight-contracts check`, with its defaults, passes the real mock and kills every mutant, each for its exact rule.
+"""The check passes the real mock and the conforming server, and kills every mutant of either for its exact rule.
 
-The real mock is checked alone first (its time is the time of one default run, which must be under 15 s), then every
-mutant of ``tests.contracts.checker.mutants`` is started and checked in a pool of a few at a time, once per module; the
-tests then read the verdicts. Each check is the default one (base URL and token; ``--report-json`` only to read the
-verdict).
+Each mutant is killed under the profile that owns its rule: the default ``contract`` profile for a bug that breaks the
+published contract, ``mock`` for one that breaks only our mock's conventions; those are legal servers under the default
+profile, and the test says so too. The checks run without sockets or new interpreters (``run_check``'s property
+phase, every enumerated case, ``examples=0``), two at a time in forked workers. A conforming mutant is an app in the
+worker (``asgi_transport``); a mock mutant's bug patches the modules of the process it runs in, which the checker shares
+(``contracts.rules.periods``, ``contracts.model.validation``), so it is served by a child forked from the worker and the
+probes reach it through a pipe: the checker's modules stay unpatched. ``test_end_to_end.py`` runs the full default
+command, Schemathesis included, over real HTTP.
 """
 
 from __future__ import annotations
 
-import json
+import asyncio
+import logging
+import multiprocessing
 import os
-import resource
-import subprocess
-import sys
-import tempfile
-import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from multiprocessing.connection import Connection
 
+import httpx
 import pytest
 
-from contracts.testing.live import free_port, wait_until_serving
+from contracts.checker import properties
+from contracts.checker.probes import Probe
+from contracts.checker.run import CheckReport, run_check
+from contracts.model.judgements import CONTRACT, MOCK
 from mockserver.decisions.security import mint_token
-from tests.conftest import ROOT, run_cli, stop
-from tests.contracts.checker.mutants import MUTANTS, REAL
+from tests.conforming import mutants as conforming_mutants
+from tests.conforming.server import ConformingServer, create_app
+from tests.contracts.checker import mutants as mock_mutants
 
 TOKEN = mint_token(("write:insight",))
-PARALLEL = 4
-MAX_SECONDS = 15.0
+REAL_CONFORMING = "conforming-server"
+# What the conforming server does its own (legal) way, which only the mock profile holds against it: no error.errors
+# entries and no field named in its messages, its own error codes, charset=latin-1 accepted, no contentType filled in.
+CONFORMING_HABITS = {"reason", "error-entries", "error-code", "echo", "media application/json; charset=latin-1: status"}
 
 
 @dataclass(frozen=True)
 class Verdict:
     exit_code: int
-    seconds: float
-    cpu_seconds: float  # of the check and its Schemathesis run; meaningful only for a check run alone
-    report: dict[str, Any]
-    output: str
+    failed_rules: tuple[str, ...]
+    requests: int
 
     @property
-    def failed_rules(self) -> list[str]:
-        return list(self.report.get("failed_rules", []))
+    def judgements(self) -> set[str]:
+        return {rule.rsplit(": ", 1)[1] for rule in self.failed_rules}
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+def check(send: properties.Transport, profile: str) -> CheckReport:
+    return run_check("http://testserver/v1", TOKEN, profile=profile, examples=0, phases=("properties",), transport=send)
 
 
-def check_server(name: str) -> Verdict:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "tests.contracts.checker.mutants", name, str(port)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}/v1"
+def _serve_over(connection: Connection, name: str) -> None:
+    """The forked child: the mock mutant's app, answering each probe the pipe brings (``None`` ends it)."""
+    logging.disable(logging.CRITICAL)  # a mutant's 500s are expected: no tracebacks over the test's output
+    app = mock_mutants.app_of(name)
+    loop = asyncio.new_event_loop()
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+    while (request := connection.recv()) is not None:
+        path, body, headers = request
+        answer = loop.run_until_complete(client.post(path, content=body, headers=headers))
+        connection.send((answer.status_code, dict(answer.headers), answer.content))
+
+
+@contextmanager
+def mock_mutant(name: str) -> Iterator[properties.Transport]:
+    """A transport to the mock mutant ``name``, served by a child forked from this process (which stays unpatched)."""
+    parent, child = multiprocessing.Pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: serve until told to stop, then leave without running any of the parent's cleanup
+        try:
+            _serve_over(child, name)
+        finally:
+            os._exit(0)
+
+    def send(probe: Probe) -> properties.Answer:
+        path, body, headers = properties.request_parts(probe, properties.DEFAULT_ORIGIN)
+        parent.send(("/v1" + path, body, headers))
+        status, answer_headers, content = parent.recv()
+        origin = answer_headers.get("access-control-allow-origin")
+        return properties.Answer(status, answer_headers.get("content-type"), content, origin)
+
     try:
-        wait_until_serving(f"{base}/openapi.json", server)
-        report_path = Path(tempfile.mkdtemp()) / "report.json"
-        began, cpu_before = time.monotonic(), _children_cpu()
-        result = run_cli(
-            "check", base, "--token", TOKEN, "--report-json", str(report_path), module="contracts.cli", timeout=120
-        )
-        seconds, cpu = time.monotonic() - began, _children_cpu() - cpu_before
-        report = json.loads(report_path.read_text(encoding="utf-8")) if report_path.exists() else {}
-        return Verdict(result.returncode, seconds, cpu, report, result.stdout[-6000:] + result.stderr[-2000:])
+        yield send
     finally:
-        stop(server)
+        parent.send(None)
+        os.waitpid(pid, 0)
+
+
+def verdict_of(job: tuple[str, str, str]) -> Verdict:
+    """Runs in a pool worker: check the server the job names (a mock mutant in a child of its own)."""
+    family, name, profile = job
+    if family == "mock":
+        with mock_mutant(name) as send:
+            report = check(send, profile)
+    else:
+        server = ConformingServer() if name == REAL_CONFORMING else conforming_mutants.MUTANTS[name].server()
+        send, close = properties.asgi_transport(create_app(server))
+        try:
+            report = check(send, profile)
+        finally:
+            close()
+    return Verdict(report.exit_code, tuple(report.failed_rules), report.result.total)
+
+
+JOBS = [
+    ("mock", mock_mutants.REAL, CONTRACT),
+    ("mock", mock_mutants.REAL, MOCK),
+    ("conforming", REAL_CONFORMING, CONTRACT),
+    ("conforming", REAL_CONFORMING, MOCK),
+    *(("mock", name, mutant.profile) for name, mutant in mock_mutants.MUTANTS.items()),
+    *(("mock", name, CONTRACT) for name, mutant in mock_mutants.MUTANTS.items() if mutant.profile == MOCK),
+    *(("conforming", name, CONTRACT) for name in conforming_mutants.MUTANTS),
+]
 
 
 @pytest.fixture(scope="module")
-def verdicts() -> dict[str, Verdict]:
-    real = check_server(REAL)  # alone, so its time is the time of one default run
-    with ThreadPoolExecutor(PARALLEL) as pool:
-        return {REAL: real, **dict(zip(MUTANTS, pool.map(check_server, MUTANTS), strict=True))}
+def verdicts() -> dict[tuple[str, str, str], Verdict]:
+    # fork: each worker starts from this process's imports, which is cheap.
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        return dict(zip(JOBS, pool.map(verdict_of, JOBS, chunksize=1), strict=True))
 
 
-def test_the_default_check_passes_the_real_mock_in_under_15_seconds(verdicts: dict[str, Verdict]) -> None:
-    real = verdicts[REAL]
-    assert real.exit_code == 0, real.output
-    assert real.report["failures"] == [] and real.report["schemathesis_exit_code"] == 0
-    # On a machine busier than its cores (several suites at once), wall time measures the neighbours: then the CPU
-    # time the check itself spent must be under the budget instead.
-    overloaded = os.getloadavg()[0] > (os.cpu_count() or 1)
-    assert (real.cpu_seconds if overloaded else real.seconds) < MAX_SECONDS, (real.seconds, real.cpu_seconds)
+@pytest.mark.parametrize("profile", [CONTRACT, MOCK])
+def test_the_real_mock_keeps_the_contract_and_its_own_conventions(verdicts: dict, profile: str) -> None:
+    verdict = verdicts[("mock", mock_mutants.REAL, profile)]
+    assert verdict.exit_code == 0 and verdict.failed_rules == (), verdict
 
 
-@pytest.mark.parametrize("name", list(MUTANTS))
-def test_the_default_check_kills_each_mutant_for_its_exact_rule(name: str, verdicts: dict[str, Verdict]) -> None:
-    verdict = verdicts[name]
-    assert verdict.exit_code == 1, verdict.output
-    assert MUTANTS[name].caught_by in verdict.failed_rules, (verdict.failed_rules, verdict.output)
+def test_the_conforming_server_keeps_the_contract_with_no_failure(verdicts: dict) -> None:
+    verdict = verdicts[("conforming", REAL_CONFORMING, CONTRACT)]
+    assert verdict.exit_code == 0 and verdict.failed_rules == (), verdict
 
 
-def test_the_mutation_score_is_printed(verdicts: dict[str, Verdict], capsys: pytest.CaptureFixture[str]) -> None:
-    killed = [name for name in MUTANTS if MUTANTS[name].caught_by in verdicts[name].failed_rules]
-    lines = [f"mutation score: {len(killed)}/{len(MUTANTS)} mutants killed by the default check"]
-    for name, mutant in MUTANTS.items():
-        verdict = verdicts[name]
-        mark = "killed" if name in killed else "SURVIVED"
-        lines.append(f"  {name:<32} {mark:<8} by {mutant.caught_by:<50} ({verdict.seconds:.1f} s)")
-    real = verdicts[REAL]
-    lines.append(f"  {REAL:<32} exit {real.exit_code} ({real.seconds:.1f} s, {real.cpu_seconds:.1f} s CPU, run alone)")
+def test_the_mock_profile_fails_the_conforming_server_exactly_on_its_habits(verdicts: dict) -> None:
+    verdict = verdicts[("conforming", REAL_CONFORMING, MOCK)]
+    assert verdict.exit_code == 1
+    # A habit is named by its judgement, or, for a status, by the case whose status differs.
+    habits = {rule if rule.endswith(": status") else rule.rsplit(": ", 1)[1] for rule in verdict.failed_rules}
+    assert habits == CONFORMING_HABITS, verdict.failed_rules
+
+
+@pytest.mark.parametrize("name", list(mock_mutants.MUTANTS))
+def test_each_mutant_of_the_mock_is_killed_for_its_rule_under_its_profile(verdicts: dict, name: str) -> None:
+    mutant = mock_mutants.MUTANTS[name]
+    verdict = verdicts[("mock", name, mutant.profile)]
+    assert verdict.exit_code == 1 and mutant.caught_by in verdict.failed_rules, verdict
+    if mutant.profile == MOCK:  # it breaks only our conventions: a legal server under the published contract
+        legal = verdicts[("mock", name, CONTRACT)]
+        assert legal.exit_code == 0 and legal.failed_rules == (), legal
+
+
+@pytest.mark.parametrize("name", list(conforming_mutants.MUTANTS))
+def test_each_mutant_of_the_conforming_server_is_killed_by_the_default_profile_for_its_rule(
+    verdicts: dict, name: str
+) -> None:
+    verdict = verdicts[("conforming", name, CONTRACT)]
+    assert verdict.exit_code == 1, verdict
+    assert conforming_mutants.MUTANTS[name].caught_by in verdict.failed_rules, verdict
+
+
+def test_the_mutation_score_and_the_profile_of_each_rule_are_printed(
+    verdicts: dict, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = []
+    killed = 0
+    families = (("mock", mock_mutants.MUTANTS), ("conforming", conforming_mutants.MUTANTS))
+    for family, table in families:
+        for name, mutant in table.items():
+            profile = getattr(mutant, "profile", CONTRACT)
+            verdict = verdicts[(family, name, profile)]
+            hit = mutant.caught_by in verdict.failed_rules
+            killed += hit
+            mark = "killed" if hit else "SURVIVED"
+            lines.append(f"  {family:<10} {name:<38} {mark:<8} --profile {profile:<8} by {mutant.caught_by}")
+    total = len(mock_mutants.MUTANTS) + len(conforming_mutants.MUTANTS)
     with capsys.disabled():
-        print("\n" + "\n".join(lines))
-    assert len(killed) == len(MUTANTS) >= 20
-
-
-def test_every_token_refused_is_a_set_up_mistake_not_a_verdict(live_mock: str) -> None:
-    result = run_cli("check", live_mock, "--token", "wrong", module="contracts.cli", timeout=120)
-    assert result.returncode == 2, result.stdout + result.stderr
-    assert "the token was refused:" in result.stderr and "--token" in result.stderr
-    assert "Authorization" in result.stderr or "JWT" in result.stderr  # the server's own message is quoted
-
-
-def test_a_base_url_without_v1_is_a_set_up_mistake_not_a_verdict(live_mock: str) -> None:
-    without = live_mock.removesuffix("/v1")
-    result = run_cli("check", without, "--token", TOKEN, module="contracts.cli", timeout=120)
-    assert result.returncode == 2, result.stdout + result.stderr
-    assert f"nothing at {without}" in result.stderr and "usually ends in /v1" in result.stderr
-
-
-def test_an_unreachable_server_is_a_usage_error_not_a_verdict() -> None:
-    result = run_cli(
-        "check", f"http://127.0.0.1:{free_port()}/v1", "--token", TOKEN, module="contracts.cli", timeout=60
-    )
-    assert result.returncode == 2 and "cannot reach" in result.stderr
+        print(f"\nmutation score: {killed}/{total}\n" + "\n".join(lines))
+    assert killed == total and len(conforming_mutants.MUTANTS) >= 15 and len(mock_mutants.MUTANTS) >= 29

@@ -1,5 +1,6 @@
-"""The property phase enumerates every finite case from the contract, and expects each refusal where our validator
-finds the problem; random draws come on top and only they scale with ``examples``."""
+"""The property phase enumerates every finite case from the contract; every probe that must be refused changes one
+thing of a base request planned before it; the mock profile also expects each refusal where our validator finds the
+problem; random draws come on top and only they scale with ``examples``."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import pytest
 from contracts.checker import probes
 from contracts.model import validation
 from contracts.model.contract import default_contract
+from contracts.model.judgements import CONTRACT as CONTRACT_PROFILE
+from contracts.model.judgements import MOCK
 from contracts.rules import periods, tokens
 from contracts.testing.strategies import MIXED_OFFSET_PAIRS, invalid_report_params
 from mockserver.decisions.security import mint_token
@@ -18,8 +21,9 @@ from mockserver.decisions.security import mint_token
 CONTRACT = default_contract()
 TOKEN = mint_token(("write:insight",))
 NOW = time.time()
-PLAN = probes.plan(CONTRACT, TOKEN, "P12345678", seed=0, examples=10, now=NOW)
+PLAN = probes.plan(CONTRACT, TOKEN, "P12345678", seed=0, examples=10, now=NOW, profile=MOCK)
 ENUMERATED = [probe for probe in PLAN.probes if not probe.randomly_drawn]
+DEFAULT_PLAN = probes.plan(CONTRACT, TOKEN, "P12345678", seed=0, examples=10, now=NOW)
 
 
 def cases_of(variant: str) -> set[str]:
@@ -89,6 +93,10 @@ def test_valid_probes_are_valid_and_refused_ones_are_refused_by_our_own_validato
             assert problems == [], probe
         elif probe.expect_paths and probe.case != "account-id-pattern":
             assert {problem.path for problem in problems} == set(probe.expect_paths), probe
+    # The contract profile builds its refused bodies by construction; our validator agrees with every one.
+    for probe in DEFAULT_PLAN.probes:
+        if probe.expect == "400":
+            assert validation.validate_body(CONTRACT, probe.params), probe
 
 
 def test_valid_probes_cover_each_language_content_type_filter_key_and_the_range_edges() -> None:
@@ -119,6 +127,46 @@ def test_each_auth_failure_is_sent_for_each_variant() -> None:
     assert PLAN.control is not None and PLAN.control.expect == "2xx"
 
 
-def test_each_media_type_failure_is_sent_and_must_get_415() -> None:
+def test_the_mock_profile_sends_each_media_type_failure_and_expects_415() -> None:
     refused = {p.content_type: p.expect for p in ENUMERATED if p.case.startswith("media") and p.expect != "2xx"}
     assert refused == {media: "415" for media in probes.REFUSED_MEDIA_TYPES}
+
+
+def test_the_contract_profile_expects_any_4xx_for_another_media_type_and_leaves_the_charset_alone() -> None:
+    sent = {p.content_type: p.expect for p in DEFAULT_PLAN.probes if p.case.startswith("media")}
+    assert probes.CHARSET_REFUSED not in sent  # RFC 8259: JSON has no charset parameter; recipients ignore it
+    assert {media: expect for media, expect in sent.items() if expect != "2xx"} == {
+        media: "4xx" for media in probes.REFUSED_MEDIA_TYPES if media != probes.CHARSET_REFUSED
+    }
+
+
+def test_every_refused_probe_comes_after_an_accepted_base_that_differs_only_in_what_it_breaks() -> None:
+    for plan in (DEFAULT_PLAN, PLAN):
+        seen: dict[str, probes.Probe] = {}
+        for probe in plan.probes:
+            if probe.expect != "2xx" or probe.base is not None:
+                assert probe.base in seen, probe
+                base = seen[probe.base]
+                assert base.expect == "2xx" and validation.validate_body(CONTRACT, base.params) == []
+                changed = {
+                    name
+                    for name in ("params", "aid", "token", "content_type")
+                    if getattr(base, name) != getattr(probe, name)
+                }
+                assert len(changed) == 1, (probe.case, changed)
+            seen.setdefault(probe.key, probe)
+
+
+def test_the_contract_profile_plans_without_asking_our_validator_where_a_refusal_points() -> None:
+    refused = [probe for probe in DEFAULT_PLAN.probes if probe.expect != "2xx"]
+    assert refused and all(probe.expect_paths == () and probe.expect_values == () for probe in refused)
+    assert all(probe.why for probe in refused)  # said in the contract's words, for the failure message
+    assert DEFAULT_PLAN.profile == CONTRACT_PROFILE
+
+
+def test_a_variant_without_filters_is_not_sent_filters_to_refuse() -> None:
+    for plan in (DEFAULT_PLAN, PLAN):
+        for probe in plan.probes:
+            variant = CONTRACT.variants.get(probe.variant)
+            if variant is not None and not variant.filter_keys and probe.case.startswith("refused filter="):
+                raise AssertionError(probe)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contracts.document import completions, spec
+from contracts.document import completions, diff, spec
 from contracts.model.contract import Contract, contract_from_document, inline_refs
 from contracts.model.validation import validate_body
 from contracts.rules import periods
@@ -40,6 +40,7 @@ def test_lint_reports_every_repair_and_completion_with_its_count() -> None:
         "error-items-untyped": 1,
         "scopes-only-in-prose": 1,
         "undeclared-error-responses": 1,
+        "challenge-header-undeclared": 2,
         "window-undeclared": 3,
         "no-request-examples": 1,
         "parameter-without-example": 1,
@@ -75,10 +76,27 @@ def test_content_type_stays_optional_for_generators_and_defaults_for_the_mock(co
         assert variant.defaults == {"contentType": "text/csv"}
 
 
-def test_the_error_items_declare_what_the_mock_sends(contract: Contract) -> None:
+def test_the_error_items_declare_what_the_mock_sends_and_require_nothing_of_other_servers(contract: Contract) -> None:
     items = contract.error_schema["properties"]["error"]["properties"]["errors"]["items"]
-    assert items["required"] == ["path", "code", "message"]
     assert set(items["properties"]) == {"path", "code", "message", "expected"}
+    assert "required" not in items  # the published items are any object: a server may send none of these fields
+    validator = jsonschema.Draft4Validator(contract.error_schema)
+    assert validator.is_valid({"error": {"message": "m", "errors": [{"loc": ["body", "to"]}, {}]}})
+
+
+def test_the_401_and_403_answers_declare_the_bearer_challenge_as_optional() -> None:
+    document = served()
+    operation = document["paths"]["/accounts/{aid}/insight/generate-report"]["post"]
+    for status in ("401", "403"):
+        header = inline_refs(document, operation["responses"][status])["headers"]["WWW-Authenticate"]
+        assert header["required"] is False and header["schema"] == {"type": "string"}
+    assert "headers" not in inline_refs(document, operation["responses"]["400"])
+
+
+def test_the_served_contract_breaks_no_server_built_to_the_published_one() -> None:
+    changes = diff.breaking_changes(upstream(), served())
+    assert diff.failing(changes, "servers") == []
+    assert diff.failing(changes, "clients")  # it does tighten what clients send: the aid pattern, from/to required
 
 
 def test_the_account_example_matches_the_account_pattern(contract: Contract) -> None:

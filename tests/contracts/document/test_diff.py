@@ -205,6 +205,28 @@ def test_the_command_exits_1_and_lists_each_break_and_0_when_nothing_breaks(tmp_
     assert same.returncode == 0 and "no breaking changes" in same.stdout
 
 
+def test_fail_on_servers_fails_only_on_what_breaks_servers(tmp_path: Path) -> None:
+    clients_only = tmp_path / "clients.yaml"
+    clients_only.write_text(spec.dump_yaml(edited(BREAKING["schedule removed"][0])), encoding="utf-8")
+    result = run_cli("diff", str(spec.UPSTREAM_PATH), str(clients_only), "--fail-on", "servers", module="contracts.cli")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "removed-enum-value" in result.stdout and "--fail-on servers: 0 change(s) break servers" in result.stdout
+    both = diff.Change("#", "clients and servers", "removed-response", "")
+    servers = diff.Change("#", "servers", "new-required-field", "")
+    clients = diff.Change("#", "clients", "new-enum", "")
+    assert diff.failing([both, servers, clients], "servers") == [both, servers]
+    assert diff.failing([both, servers, clients], "clients") == [both, clients]
+    assert diff.failing([both, servers, clients]) == [both, servers, clients]
+
+
+def test_the_served_contract_fails_no_server_gate() -> None:
+    result = run_cli(
+        "diff", str(spec.UPSTREAM_PATH), str(spec.SERVED_PATH), "--fail-on", "servers", module="contracts.cli"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 break servers" in result.stdout
+
+
 @pytest.mark.parametrize("name", list(BREAKING))
 def test_each_break_comes_with_advice_a_spec_owner_can_act_on(name: str) -> None:
     for change in diff.breaking_changes(UPSTREAM, edited(BREAKING[name][0])):

@@ -1,4 +1,5 @@
-"""Each custom Schemathesis check fails on a crafted bad response and passes on a good one."""
+"""Each custom Schemathesis check fails on a crafted bad response and passes on a good one, by the profile named in
+``INSIGHT_CONTRACTS_PROFILE`` (the contract by default; our mock's conventions with ``mock``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 import requests
 from schemathesis.core.transport import Response
 
+from contracts.model.judgements import PROFILE_VARIABLE
 from contracts.testing import checks
 from contracts.testing.live import MONTHLY
 from tests.contracts.testing.test_hooks import case_of
@@ -52,13 +54,29 @@ def test_error_shape_passes_the_contracts_error_object(answer: Response) -> None
         response(400, ERROR, "text/plain"),
         response(400, b"<html>Bad Request</html>", "application/json"),
         response(400, {"message": "top-level message, no error object"}),
-        response(500, {"error": {"code": "E", "message": "   "}}),
         response(403, {"error": {"code": "E"}}),
+        response(400, {"error": {"message": "m", "errors": "not a list"}}),
     ],
-    ids=["problem+json", "text/plain", "not JSON", "no error object", "blank message", "no message"],
+    ids=["problem+json", "text/plain", "not JSON", "no error object", "no message", "errors not a list"],
 )
 def test_error_shape_fails_anything_else(answer: Response) -> None:
     assert not passes(checks.insight_error_shape, answer)
+
+
+BLANK = response(500, {"error": {"code": "E", "message": "   "}})
+UNDECLARED_HTML = response(415, b"<h1>Unsupported</h1>", "text/html")
+
+
+def test_a_blank_message_or_an_html_415_break_only_our_mocks_conventions(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert passes(checks.insight_error_shape, BLANK) and passes(checks.insight_error_shape, UNDECLARED_HTML)
+    monkeypatch.setenv(PROFILE_VARIABLE, "mock")
+    assert not passes(checks.insight_error_shape, BLANK) and not passes(checks.insight_error_shape, UNDECLARED_HTML)
+
+
+def test_an_unknown_profile_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PROFILE_VARIABLE, "strict")
+    with pytest.raises(ValueError, match="must be one of contract, mock"):
+        checks.profile()
 
 
 def test_echo_passes_the_params_with_defaults_filled_in() -> None:
@@ -67,11 +85,19 @@ def test_echo_passes_the_params_with_defaults_filled_in() -> None:
 
 @pytest.mark.parametrize(
     "echoed",
-    [MONTHLY, {**ECHO, "language": "en"}, {**ECHO, "from": "2026-11-02"}, {"ok": True}],
-    ids=["default not filled in", "another language", "another window", "something else"],
+    [{**ECHO, "language": "en"}, {**ECHO, "from": "2026-11-02"}, {"ok": True}],
+    ids=["another language", "another window", "something else"],
 )
 def test_echo_fails_an_answer_that_is_not_the_request(echoed: dict[str, Any]) -> None:
     assert not passes(checks.insight_echo, response(200, echoed))
+
+
+def test_an_echo_without_the_default_filled_in_breaks_only_our_mocks_conventions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert passes(checks.insight_echo, response(200, MONTHLY))  # the published document states no default
+    monkeypatch.setenv(PROFILE_VARIABLE, "mock")
+    assert not passes(checks.insight_echo, response(200, MONTHLY))
 
 
 def test_echo_leaves_negative_bodies_to_the_other_checks() -> None:
@@ -96,8 +122,13 @@ def test_window_rules_fail_a_refused_valid_window() -> None:
     assert not passes(checks.insight_window_rules, response(400, ERROR), MONTHLY)
 
 
-def test_window_rules_fail_a_broken_window_refused_for_another_field() -> None:
+def test_window_rules_fail_a_broken_window_refused_for_another_field_under_the_mock_profile(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     elsewhere = {"error": {"code": "INVALID_BODY", "message": "bad", "errors": [{"path": "/language"}]}}
+    # The contract profile takes the 400 (a refusal's wording and entries are the server's own business).
+    assert passes(checks.insight_window_rules, response(400, elsewhere), BROKEN_WINDOW)
+    monkeypatch.setenv(PROFILE_VARIABLE, "mock")
     assert not passes(checks.insight_window_rules, response(400, elsewhere), BROKEN_WINDOW)
 
 

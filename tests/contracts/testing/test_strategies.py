@@ -50,6 +50,14 @@ def test_no_invalid_draw_is_accepted(invalid: InvalidParams) -> None:
     assert validate_body(default_contract(), invalid.params) != []
 
 
+@given(invalid_report_params())
+def test_each_invalid_draw_names_the_valid_params_it_was_made_from(invalid: InvalidParams) -> None:
+    assert validate_body(default_contract(), invalid.base) == []
+    changed = {key for key in {*invalid.base, *invalid.params} if invalid.base.get(key) != invalid.params.get(key)}
+    window = {"schedule", "from", "to"}  # a schedule another variant has comes with a window of its own
+    assert changed and (len(changed) == 1 or changed <= window), (invalid.kind, changed)
+
+
 def test_an_unknown_kind_is_refused_with_the_list_of_kinds() -> None:
     with pytest.raises(ValueError, match="window-start"):
         invalid_report_params("nonsense")

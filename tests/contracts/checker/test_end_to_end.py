@@ -1,0 +1,97 @@
+"""`insight-contracts check` as a user runs it: a command, real HTTP, Schemathesis included, on real server processes.
+
+The default check (base URL and token) passes the real mock and the conforming server, each over HTTP with both phases;
+``--profile mock`` fails the conforming server on its habits only; set-up mistakes exit 2 before any verdict. The
+mutants are checked in-process by ``test_checker_mutants.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contracts.testing.live import MONTHLY, VALID_AID, free_port, wait_until_serving
+from mockserver.decisions.security import mint_token
+from tests.conftest import ROOT, run_cli, stop
+
+TOKEN = mint_token(("write:insight",))
+HABITS = {"reason", "error-entries", "error-code", "echo", "status"}
+
+
+@pytest.fixture(scope="module")
+def conforming_server() -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.conforming.server", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}/v1"
+    try:
+        url = f"{base}/accounts/{VALID_AID}/insight/generate-report"
+        wait_until_serving(url, process, json=MONTHLY, headers={"Authorization": f"Bearer {TOKEN}"})
+        yield base
+    finally:
+        stop(process)
+
+
+def check(base: str, tmp_path: Path, *options: str) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    report = tmp_path / "report.json"
+    result = run_cli(
+        "check", base, "--token", TOKEN, "--report-json", str(report), *options, module="contracts.cli", timeout=240
+    )
+    return result, json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
+
+
+def test_the_default_check_passes_the_real_mock_with_both_phases(live_mock: str, tmp_path: Path) -> None:
+    result, report = check(live_mock, tmp_path)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert report["failures"] == [] and report["schemathesis_exit_code"] == 0 and report["profile"] == "contract"
+    assert "Profile: contract" in result.stdout and "CONTRACT KEPT" in result.stdout
+
+
+def test_the_default_check_passes_the_conforming_server_with_both_phases(
+    conforming_server: str, tmp_path: Path
+) -> None:
+    result, report = check(conforming_server, tmp_path)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert report["failures"] == [] and report["schemathesis_exit_code"] == 0
+
+
+def test_the_mock_profile_fails_the_conforming_server_on_its_habits_only(
+    conforming_server: str, tmp_path: Path
+) -> None:
+    result, report = check(conforming_server, tmp_path, "--profile", "mock", "--phases", "properties")
+    assert result.returncode == 1, result.stdout[-4000:]
+    assert report["profile"] == "mock"
+    assert {failure["judgement"] for failure in report["failures"]} == HABITS
+    statuses = {failure["case"] for failure in report["failures"] if failure["judgement"] == "status"}
+    assert statuses == {"media application/json; charset=latin-1"}
+
+
+def test_every_token_refused_is_a_set_up_mistake_not_a_verdict(live_mock: str) -> None:
+    result = run_cli("check", live_mock, "--token", "wrong", module="contracts.cli", timeout=120)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "the token was refused:" in result.stderr and "--token" in result.stderr
+    assert "Authorization" in result.stderr or "JWT" in result.stderr  # the server's own message is quoted
+
+
+def test_a_base_url_without_v1_is_a_set_up_mistake_not_a_verdict(live_mock: str) -> None:
+    without = live_mock.removesuffix("/v1")
+    result = run_cli("check", without, "--token", TOKEN, module="contracts.cli", timeout=120)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"nothing at {without}" in result.stderr and "usually ends in /v1" in result.stderr
+
+
+def test_an_unreachable_server_is_a_usage_error_not_a_verdict() -> None:
+    result = run_cli(
+        "check", f"http://127.0.0.1:{free_port()}/v1", "--token", TOKEN, module="contracts.cli", timeout=60
+    )
+    assert result.returncode == 2 and "cannot reach" in result.stderr
