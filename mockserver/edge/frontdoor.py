@@ -24,12 +24,14 @@ from mockserver.state.journal import (
     MAX_TEXT,
     Entry,
     Journal,
-    describe_authorization,
     error_code_of,
     outcome_of,
     redact_body,
     redact_headers,
     redact_query,
+)
+from mockserver.state.journal import (
+    answer_headers as journal_answer_headers,
 )
 
 REPORT_URL_HEADER = "x-mock-report-url"
@@ -62,7 +64,7 @@ def listed_entry(entry: Entry) -> dict[str, Any]:
         "answer_headers": [list(header) for header in entry["answer_headers"]],
         "answer": entry["answer"],
         "report_url": entry["report_url"],
-        "authorization": entry["authorization"],
+        "authorization": dict(entry["headers"]).get("authorization", "none"),  # its scheme, as the headers keep it
         "duration_ms": entry["duration_ms"],
     }
 
@@ -148,14 +150,13 @@ class FrontDoor:
                         "method": scope["method"][:16],
                         "path": scope["path"][:MAX_TEXT],
                         "query": redact_query(query) if query else "",
-                        "headers": redact_headers(scope["headers"]),
+                        "headers": redact_headers(headers),
                         "body": redact_body(bytes(body)) if body else None,
                         "body_bytes": body_bytes,
                         "status": status,
-                        "answer_headers": redact_headers(answer_headers),
+                        "answer_headers": journal_answer_headers(answer_headers),
                         "answer": redact_body(bytes(answer), MAX_ANSWER),
                         "report_url": report_url[:MAX_TEXT] if report_url else None,
-                        "authorization": describe_authorization(headers.get("authorization")),
                         "duration_ms": round((time.perf_counter() - started) * 1000, 3),
                     }
                 )

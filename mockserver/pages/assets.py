@@ -18,7 +18,7 @@ header { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; align-items: baselin
   border-bottom: 1px solid var(--line); }
 header h1 { font-size: 1.15rem; margin: 0; }
 header nav { display: flex; gap: 1rem; flex-wrap: wrap; }
-main { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 1.25rem; padding: 1rem 1.25rem; }
+main { display: grid; grid-template-columns: minmax(0, 11fr) minmax(0, 9fr); gap: 1.25rem; padding: 1rem 1.25rem; }
 @media (max-width: 1000px) { main { grid-template-columns: minmax(0, 1fr); } }
 h2 { font-size: 1rem; margin: 1rem 0 .4rem; }
 h3 { font-size: .9rem; margin: .9rem 0 .3rem; }
@@ -31,7 +31,8 @@ button { font: inherit; cursor: pointer; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 #journal td, #journal th, table.headers td:first-child { white-space: nowrap; }
-#journal td.path, table.headers td:last-child { white-space: normal; overflow-wrap: anywhere; }
+#journal td.path { white-space: normal; overflow-wrap: break-word; min-width: 9rem; }
+table.headers td:last-child { overflow-wrap: anywhere; }
 table.problems td:not(:nth-child(3)) { white-space: nowrap; }
 .scroll { overflow-x: auto; }
 table.preview td, table.preview th { white-space: nowrap; overflow-wrap: normal; font-size: .8rem; }

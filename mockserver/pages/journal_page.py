@@ -124,12 +124,17 @@ def _path_and_query(entry: Entry) -> str:
     return str(entry["path"]) + (f"?{entry['query']}" if entry["query"] else "")
 
 
+def _breakable(path: str) -> str:
+    """A path, escaped, that may wrap after each ``/`` (a narrow column then breaks it between segments)."""
+    return "/<wbr>".join(escape(segment) for segment in path.split("/"))
+
+
 def _row(entry: Entry, links: Links, chosen: JournalFilter) -> str:
     cells = (
         f'<td><time datetime="{escape(entry["time"])}">{escape(_clock(entry["time"]))}</time></td>',
         f"<td>{escape(entry['method'])}</td>",
         f'<td class="path"><a href="{escape(_query_link(links, chosen, entry["id"]))}">'
-        f"{escape(_path_and_query(entry))}</a></td>",
+        f"{_breakable(_path_and_query(entry))}</a></td>",
         f'<td class="status num">{entry["status"]}</td>',
         f"<td>{escape(entry['outcome'])}</td>",
         f"<td>{escape(entry['error_code'] or '')}</td>",

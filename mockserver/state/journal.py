@@ -21,7 +21,8 @@ import secrets
 import sqlite3
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -76,23 +77,45 @@ def describe_authorization(header: str | None) -> str:
     return f"{scheme} {REDACTED}"
 
 
-def redact_headers(raw: Iterable[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
-    """Headers as the journal keeps them: the first ``MAX_HEADERS``, names in lower case, values bounded, secrets out.
+Headers = tuple[tuple[str, str], ...]
+# A client sends the same headers request after request (and the mock answers a repeated request with the same
+# ones): each distinct list is turned into what the journal keeps once, and at most this many are remembered.
+MAX_REMEMBERED_HEADERS = 128  # each list is under 16 KiB (the 431 limit): at most 4 MiB kept
+
+
+def redact_headers(headers: Mapping[str, str]) -> Headers:
+    """Request headers as the mock read them (lower-case names, the first of repeated ones), as the journal keeps
+    them: the first ``MAX_HEADERS``, values bounded, credentials out.
 
     ``Authorization`` keeps only its scheme (as ``describe_authorization``); cookies and every header whose name says
     it holds a secret (``X-Api-Key``, ``X-Auth-Token``...) are blanked, and so is any JWT in another header's value.
     """
+    return _redacted(tuple(itertools.islice(headers.items(), MAX_HEADERS)))
+
+
+@lru_cache(maxsize=MAX_REMEMBERED_HEADERS)
+def _redacted(headers: Headers) -> Headers:
     kept: list[tuple[str, str]] = []
-    for name_bytes, value_bytes in itertools.islice(raw, MAX_HEADERS):
-        name, value = name_bytes.decode("latin-1").lower()[:MAX_TEXT], value_bytes.decode("latin-1")[:MAX_TEXT]
+    for name, value in headers:
         if name in ("authorization", "proxy-authorization"):
             value = describe_authorization(value)
         elif name in _CREDENTIAL_HEADERS or _SECRET_NAME.search(name):
             value = REDACTED
         elif "eyJ" in value:
-            value = _JWT.sub(REDACTED, value)
-        kept.append((name, value))
-    return kept
+            value = _JWT.sub(REDACTED, value[:MAX_TEXT])
+        kept.append((name[:MAX_TEXT], value[:MAX_TEXT]))
+    return tuple(kept)
+
+
+def answer_headers(raw: Iterable[tuple[bytes, bytes]]) -> Headers:
+    """The mock's own answer headers, bounded like a request's and not searched for secrets: the mock never puts a
+    client's credential in a header (a report link is base64 JSON, which a JWT search would take for one)."""
+    return _decoded(tuple(itertools.islice(raw, MAX_HEADERS)))
+
+
+@lru_cache(maxsize=MAX_REMEMBERED_HEADERS)
+def _decoded(raw: tuple[tuple[bytes, bytes], ...]) -> Headers:
+    return tuple((name.decode("latin-1")[:MAX_TEXT], value.decode("latin-1")[:MAX_TEXT]) for name, value in raw)
 
 
 def outcome_of(status: int) -> str:

@@ -21,6 +21,7 @@ from mockserver.state.journal import (
     MAX_TEXT,
     OUTCOMES,
     Journal,
+    answer_headers,
     describe_authorization,
     error_code_of,
     redact_body,
@@ -41,14 +42,13 @@ def entry(status: int = 200, **overrides: Any) -> dict[str, Any]:
         "method": "POST",
         "path": "/v1/accounts/P12345678/insight/generate-report",
         "query": "",
-        "headers": [("content-type", "application/json")],
+        "headers": [("content-type", "application/json"), ("authorization", describe_authorization(f"Bearer {TOKEN}"))],
         "body": body,
         "body_bytes": len(body),
         "status": status,
         "answer_headers": [("content-type", "application/json")],
         "answer": "",
         "report_url": None,
-        "authorization": describe_authorization(f"Bearer {TOKEN}"),
         "duration_ms": 0.5,
     }
     return {**values, **overrides}
@@ -92,28 +92,30 @@ def test_request_bodies_are_kept_with_their_secrets_redacted() -> None:
 
 
 def test_request_headers_are_kept_with_every_credential_redacted() -> None:
-    sent = [
-        (b"Authorization", f"Bearer {TOKEN}".encode()),
-        (b"Cookie", b"session=abc"),
-        (b"X-Api-Key", b"k-123"),
-        (b"X-Forwarded-Token", b"opaque"),
-        (b"X-Trace", f"id=1; jwt={TOKEN}".encode()),
-        (b"Content-Type", b"application/json"),
-    ]
-    assert redact_headers(sent) == [
+    sent = {  # as the mock reads them: lower-case names
+        "authorization": f"Bearer {TOKEN}",
+        "cookie": "session=abc",
+        "x-api-key": "k-123",
+        "x-forwarded-token": "opaque",
+        "x-trace": f"id=1; jwt={TOKEN}",
+        "content-type": "application/json",
+    }
+    assert redact_headers(sent) == (
         ("authorization", "bearer (redacted)"),
         ("cookie", "(redacted)"),
         ("x-api-key", "(redacted)"),
         ("x-forwarded-token", "(redacted)"),
         ("x-trace", "id=1; jwt=(redacted)"),
         ("content-type", "application/json"),
-    ]
+    )
 
 
 def test_headers_are_kept_only_up_to_their_bounds() -> None:
-    many = [(f"x-h{number}".encode(), b"v" * 10_000) for number in range(1000)]
+    many = {f"x-h{number}": "v" * 10_000 for number in range(1000)}
     kept = redact_headers(many)
     assert len(kept) == MAX_HEADERS and all(len(value) == MAX_TEXT for _, value in kept)
+    answered = answer_headers([(f"x-h{number}".encode(), b"v" * 10_000) for number in range(1000)])
+    assert len(answered) == MAX_HEADERS and all(len(value) == MAX_TEXT for _, value in answered)
 
 
 @pytest.mark.parametrize("shared", [False, True], ids=["in memory", "in a shared file"])
