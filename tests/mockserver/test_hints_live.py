@@ -6,14 +6,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from contracts.document import spec
 from contracts.testing.live import MONTHLY
 from mockserver.decisions.security import AuthMode, authorize
 from mockserver.settings import Settings
-from tests.conftest import output_of, run_cli, start_mock, stop
+from tests.conftest import output_of, rsa_key_files, run_cli, start_mock, stop
 
 pytestmark = pytest.mark.live
 
@@ -104,16 +102,7 @@ def test_in_verify_mode_a_bad_signature_names_the_command_and_following_it_works
 
 
 def test_in_verify_mode_with_a_public_key_the_401_names_the_private_key_option(tmp_path: Path) -> None:
-    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private_file, public_file = tmp_path / "private.pem", tmp_path / "public.pem"
-    private_file.write_bytes(
-        private.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    public_file.write_bytes(
-        private.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-    )
+    private_file, public_file = rsa_key_files(tmp_path)
     process, base = start_mock("--auth", "verify", "--jwt-public-key-file", str(public_file))
     try:
         refused = post(base, run_cli("token").stdout.strip())
