@@ -24,14 +24,12 @@ from mockserver.state.journal import (
     MAX_TEXT,
     Entry,
     Journal,
+    answer_headers,
     error_code_of,
     outcome_of,
     redact_body,
     redact_headers,
     redact_query,
-)
-from mockserver.state.journal import (
-    answer_headers as journal_answer_headers,
 )
 
 REPORT_URL_HEADER = "x-mock-report-url"
@@ -113,7 +111,7 @@ class FrontDoor:
             await asyncio.sleep(delay)
         status = 0
         report_url: str | None = None
-        answer_headers: list[tuple[bytes, bytes]] = []
+        sent_headers: list[tuple[bytes, bytes]] = []
         answer = bytearray()
         body = bytearray()
         body_bytes = 0
@@ -129,11 +127,11 @@ class FrontDoor:
             return message
 
         async def recording_send(message: Message) -> None:
-            nonlocal status, report_url, answer_headers
+            nonlocal status, report_url, sent_headers
             if message["type"] == "http.response.start":
                 status = int(message["status"])
-                answer_headers = message.get("headers", [])
-                report_url = header_value(answer_headers, REPORT_URL_NAME)
+                sent_headers = message.get("headers", [])
+                report_url = header_value(sent_headers, REPORT_URL_NAME)
             elif message["type"] == "http.response.body" and len(answer) < MAX_ANSWER:
                 answer.extend(message.get("body", b"")[: MAX_ANSWER - len(answer)])
             await send(message)
@@ -154,7 +152,7 @@ class FrontDoor:
                         "body": redact_body(bytes(body)) if body else None,
                         "body_bytes": body_bytes,
                         "status": status,
-                        "answer_headers": journal_answer_headers(answer_headers),
+                        "answer_headers": answer_headers(sent_headers),
                         "answer": redact_body(bytes(answer), MAX_ANSWER),
                         "report_url": report_url[:MAX_TEXT] if report_url else None,
                         "duration_ms": round((time.perf_counter() - started) * 1000, 3),

@@ -122,7 +122,7 @@ SCRIPT = """
     }
   }
 
-  async function open(id) {
+  async function openEntry(id) {
     opened = id;
     remember();
     mark();
@@ -141,7 +141,7 @@ SCRIPT = """
     const row = event.target.closest("tr[data-id]");
     if (!row || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();
-    open(row.dataset.id);
+    openEntry(row.dataset.id);
   });
   form.addEventListener("change", () => { remember(); refresh(); });
   form.addEventListener("submit", (event) => { event.preventDefault(); remember(); refresh(); });

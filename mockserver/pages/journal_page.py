@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -104,11 +105,14 @@ class ReportPreview:
         return urlsplit(self.url).path
 
 
-def csv_preview(url: str, filename: str, media_type: str, body: bytes, limit: int = PREVIEW_ROWS) -> ReportPreview:
-    """The header and first ``limit`` rows of a CSV report, and how many rows it has."""
-    records = list(csv.reader(io.StringIO(body.decode("utf-8", "replace"), newline="")))
-    columns, rows = (tuple(records[0]), records[1:]) if records else ((), [])
-    return ReportPreview(url, filename, media_type, columns, tuple(tuple(row) for row in rows[:limit]), len(rows))
+def csv_preview(
+    url: str, filename: str, media_type: str, body: bytes, row_count: int, limit: int = PREVIEW_ROWS
+) -> ReportPreview:
+    """The header and the first ``limit`` of the ``row_count`` rows of a CSV report (only those are parsed)."""
+    reader = csv.reader(io.StringIO(body.decode("utf-8", "replace"), newline=""))
+    columns = tuple(next(reader, ()))
+    rows = tuple(tuple(row) for row in itertools.islice(reader, limit))
+    return ReportPreview(url, filename, media_type, columns, rows, row_count)
 
 
 def _query_link(links: Links, chosen: JournalFilter, entry_id: str) -> str:

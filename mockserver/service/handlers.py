@@ -127,7 +127,7 @@ class Handlers:
         if request.content_type != "text/csv":
             return journal_page.ReportPreview(url, report_filename(request), request.content_type)
         report = await to_thread.run_sync(render_report, request, self.contract)
-        return journal_page.csv_preview(url, report.filename, report.media_type, report.body)
+        return journal_page.csv_preview(url, report.filename, report.media_type, report.body, report.row_count)
 
     async def _entry_html(self, entry: Entry) -> str:
         return journal_page.render_entry(entry, await self._preview(entry), self.origin)

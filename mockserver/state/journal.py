@@ -79,8 +79,9 @@ def describe_authorization(header: str | None) -> str:
 
 Headers = tuple[tuple[str, str], ...]
 # A client sends the same headers request after request (and the mock answers a repeated request with the same
-# ones): each distinct list is turned into what the journal keeps once, and at most this many are remembered.
-MAX_REMEMBERED_HEADERS = 128  # each list is under 16 KiB (the 431 limit): at most 4 MiB kept
+# ones): each distinct list is turned into what the journal keeps once, and at most this many are remembered. Like
+# the token checks' cache (decisions.security), this memory holds what was sent; the journal only what is kept.
+MAX_REMEMBERED_HEADERS = 128  # each list is under 16 KiB (the 431 limit): at most 4 MiB
 
 
 def redact_headers(headers: Mapping[str, str]) -> Headers:
@@ -169,7 +170,7 @@ class Journal:
         if path is not None:
             self._db = connect_shared(path)
             self._db.execute(
-                "CREATE TABLE IF NOT EXISTS journal (id INTEGER PRIMARY KEY, key TEXT, entry TEXT NOT NULL)"
+                "CREATE TABLE IF NOT EXISTS journal (id INTEGER PRIMARY KEY, entry_id TEXT, entry TEXT NOT NULL)"
             )
 
     def new_id(self) -> str:
@@ -200,7 +201,7 @@ class Journal:
             rows, self._pending = self._pending, []
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                self._db.executemany("INSERT INTO journal (key, entry) VALUES (?, ?)", rows)
+                self._db.executemany("INSERT INTO journal (entry_id, entry) VALUES (?, ?)", rows)
                 self._db.execute("DELETE FROM journal WHERE id <= (SELECT max(id) FROM journal) - ?", (self.capacity,))
             finally:
                 self._db.execute("COMMIT")
@@ -223,7 +224,7 @@ class Journal:
         self.flush()
         with self._lock:
             assert self._db is not None
-            row = self._db.execute("SELECT entry FROM journal WHERE key = ?", (entry_id,)).fetchone()
+            row = self._db.execute("SELECT entry FROM journal WHERE entry_id = ?", (entry_id,)).fetchone()
         return None if row is None else self.render(json.loads(row[0]))
 
     def clear(self) -> int:

@@ -61,6 +61,18 @@ def test_a_request_shows_in_the_list_and_opens_by_its_id(fresh: TestClient, auth
     assert 'class="problems"' in whole  # the page opens it without a script too
 
 
+def test_an_accepted_csv_request_opens_with_the_first_rows_of_its_report_and_their_true_count(
+    fresh: TestClient, auth_headers: dict[str, str]
+) -> None:
+    past_day = {**MONTHLY, "schedule": "daily", "from": "2026-10-05", "to": "2026-10-06"}
+    link = fresh.post(PATH, json=past_day, headers=auth_headers).headers["x-mock-report-url"]
+    rows = fresh.get(link).text.splitlines()[1:]
+    (entry,) = fresh.get("/_mock/requests").json()["requests"]
+    opened = fresh.get(f"/_mock/page/requests/{entry['id']}").text
+    assert len(rows) > 10 and f"the first 10 of {len(rows)} rows" in opened
+    assert opened.count("<tr>") >= 10 and rows[0].split(",")[0] in opened
+
+
 def test_the_journal_keeps_the_headers_and_the_answer_with_the_token_redacted(
     fresh: TestClient, auth_headers: dict[str, str]
 ) -> None:

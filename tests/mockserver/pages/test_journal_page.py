@@ -163,9 +163,9 @@ def test_a_body_or_answer_the_journal_cut_says_so() -> None:
     assert f"the first {MAX_ANSWER} characters" in html
 
 
-def test_a_csv_preview_shows_the_header_and_the_first_rows_and_counts_them_all() -> None:
+def test_a_csv_preview_shows_the_header_and_the_first_rows_of_all_it_has() -> None:
     body = "Id,Amount\r\n" + "".join(f"t{number},{number}00\r\n" for number in range(25))
-    preview = csv_preview("http://h/_mock/reports/abc", "r.csv", "text/csv", body.encode(), limit=3)
+    preview = csv_preview("http://h/_mock/reports/abc", "r.csv", "text/csv", body.encode(), 25, limit=3)
     assert preview.columns == ("Id", "Amount") and preview.rows == (("t0", "000"), ("t1", "100"), ("t2", "200"))
     assert preview.row_count == 25 and preview.link == "/_mock/reports/abc"
     html = render_entry(listed(200, report_url=preview.url), preview, "http://127.0.0.1:8080")
