@@ -186,7 +186,8 @@ def test_the_page_shows_a_refused_and_an_accepted_request_within_two_seconds_and
     assert browsing.page_requests and all(url.startswith(mock.origin + "/") for url in browsing.page_requests)
 
 
-ONE_WORKER = pytest.mark.parametrize("mock", [1], ids=["1 worker"], indirect=True)  # how workers share: above
+# Sharing between workers is the first test's to show; what follows needs only one mock.
+ONE_WORKER = pytest.mark.parametrize("mock", [1], ids=["1 worker"], indirect=True)
 
 
 @ONE_WORKER
