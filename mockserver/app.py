@@ -1,7 +1,7 @@
 """Build the mock: Connexion serves the contract; around it only what must see every answer.
 
     Preflight (failed CORS preflights in the Error shape) -> [CORS] -> AnswerWhileStopping (503 on Ctrl-C)
-    -> HeaderLimit (431) -> Landing (/ to Swagger UI) -> FrontDoor (Prefer parsed once, latency, journal)
+    -> HeaderLimit (431) -> Landing (/ to the page, /v1 to Swagger UI) -> FrontDoor (Prefer, latency, journal)
     -> Connexion AsyncApp:
         ServerError -> Exception -> NoSlashRedirect -> Routing (from the contract)
         -> ContractGate (report operation: checks, then the handler resolved from its operationId)
@@ -21,6 +21,7 @@ from starlette.types import ASGIApp
 
 from contracts.document import spec
 from contracts.model.contract import contract_from_document
+from mockserver.decisions.report_links import ADMIN_BASE
 from mockserver.edge.frontdoor import FrontDoor, listed_entry
 from mockserver.edge.header_limit import HeaderLimit
 from mockserver.edge.landing import Landing
@@ -71,7 +72,8 @@ def create_app(
         latency=settings.latency,
         seed=settings.seed,
     )
-    app = AnswerWhileStopping(HeaderLimit(Landing(app, contract.base_path)))  # 503 on Ctrl-C, 431, / -> /v1/ui/
+    # 503 on Ctrl-C, 431, / -> /_mock/ and /v1 -> /v1/ui/
+    app = AnswerWhileStopping(HeaderLimit(Landing(app, contract.base_path, page=ADMIN_BASE + "/")))
     if settings.cors_origins:
         app = with_cors(app, settings.cors_origins)
     return Preflight(app, settings.cors_origins)  # failed CORS preflights in the Error shape

@@ -7,6 +7,7 @@ import json
 import os
 import shlex
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,10 +65,31 @@ def token_advice(settings: Settings, secret_flag: str | None, public_key_flag: s
     return f"insight-mock token --scope write:insight --secret {shown}   {send}"
 
 
+def banner(settings: Settings, token: str, contract_version: str | None) -> str:
+    """What ``serve`` prints before serving: where to go, how to get a token, and every setting not at its default."""
+    from mockserver.decisions.report_links import ADMIN_BASE
+    from mockserver.decisions.security import short_secret_advice
+    from mockserver.settings import setting_lines
+
+    origin = f"http://{settings.host}:{settings.port}"
+    admin = origin + ADMIN_BASE
+    lines = [
+        ("Swagger UI", f"{origin}/v1/ui/"),
+        ("Try it", f"{origin}/v1/accounts/P12345678/insight/generate-report"),
+        ("Token", token),
+        ("Requests", f"{admin}/   (what the mock saw, live; as JSON: {admin}/requests)"),
+    ]
+    advice = short_secret_advice(settings.jwt_secret) if settings.jwt_secret else None
+    if advice:
+        lines.insert(3, ("Secret", advice))
+    lines += [(line.label, line.value) for line in setting_lines(settings, contract_version) if line.changed]
+    return "\n".join([f"Insight mock on {origin}/v1", *(f"  {label + ':':<12} {value}" for label, value in lines)])
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from contracts.model.contract import load_contract
+    from contracts.model.contract import Contract, load_contract
     from mockserver.app import create_app
     from mockserver.decisions.controls import parse_latency
     from mockserver.edge.protocols import uvicorn_options
@@ -117,12 +139,10 @@ def _serve(args: argparse.Namespace) -> int:
         shared = tempfile.TemporaryDirectory(prefix="insight-mock-")
         settings = dataclasses.replace(settings, journal_path=Path(shared.name) / "journal.sqlite3")
     os.environ[SETTINGS_VARIABLE] = settings.to_env()
-    base = f"http://{settings.host}:{settings.port}/v1"
-    print(f"Insight mock on {base}  (auth: {settings.auth.value}, workers: {settings.workers})")
-    print(f"  Swagger UI:  {base}/ui/")
-    print(f"  Try it:      {base}/accounts/P12345678/insight/generate-report")
-    print(f"  Token:       {token_advice(settings, args.jwt_secret, args.jwt_public_key_file)}")
-    print(f"  Journal:     http://{settings.host}:{settings.port}/_mock/requests", flush=True)
+    version = None
+    if args.spec:  # the served contract is a setting the banner shows, with the version it declares
+        version = (app if isinstance(app, Contract) else load_contract(settings.spec_path)).document["info"]["version"]
+    print(banner(settings, token_advice(settings, args.jwt_secret, args.jwt_public_key_file), version), flush=True)
     uvicorn.run(
         app if settings.workers == 1 else "mockserver.app:create_app_from_env",
         **uvicorn_options(),  # headers over 16 KiB: our 431, whatever the parser
@@ -145,7 +165,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _token(args: argparse.Namespace) -> int:
     from jwt import PyJWTError
 
-    from mockserver.decisions.security import DEV_SECRET, mint_token
+    from mockserver.decisions.security import DEV_SECRET, KEY_LENGTH_WARNING, mint_token, short_secret_advice
 
     scopes = tuple(args.scope or ["write:insight"])
     if args.private_key_file:
@@ -158,7 +178,12 @@ def _token(args: argparse.Namespace) -> int:
         print(token)
         return 0
     secret = args.secret or os.environ.get("INSIGHT_MOCK_JWT_SECRET") or DEV_SECRET
-    print(mint_token(scopes, aid=args.aid, ttl_seconds=args.ttl, secret=secret))
+    advice = short_secret_advice(secret)
+    if advice:
+        print(f"insight-mock token: {advice}", file=sys.stderr)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", KEY_LENGTH_WARNING)  # said above in one line
+        print(mint_token(scopes, aid=args.aid, ttl_seconds=args.ttl, secret=secret))
     return 0
 
 

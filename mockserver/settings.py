@@ -116,3 +116,48 @@ class Settings:
         values["spec_path"] = str(self.spec_path)
         values["journal_path"] = str(self.journal_path) if self.journal_path else None
         return json.dumps(values)
+
+
+@dataclass(frozen=True)
+class SettingLine:
+    """One setting as the banner and the page show it: a label, its value in words, and whether it was changed."""
+
+    label: str
+    value: str
+    changed: bool  # differs from the default: the banner prints only these
+
+
+def _latency_words(latency: Latency) -> str:
+    if latency.high_ms <= 0:
+        return "none"
+    spread = f"{latency.low_ms:g}-{latency.high_ms:g}" if latency.high_ms > latency.low_ms else f"{latency.low_ms:g}"
+    return f"{spread} ms added to every API answer"
+
+
+def setting_lines(settings: Settings, contract_version: str | None = None) -> tuple[SettingLine, ...]:
+    """What is switched on, in words and in one order: the start-up banner prints the changed lines, the page all."""
+    default = Settings()
+    auth = settings.auth.value
+    if settings.auth is AuthMode.VERIFY:  # the kind of key, never the key
+        auth += f", signatures checked with {'an RS256 public key' if settings.jwt_public_key else 'an HS256 secret'}"
+    if not settings.cors_origins:
+        origins = "none (browser pages on other origins are refused)"
+    else:
+        origins = ", ".join("* (any origin, echoed)" if origin == "*" else origin for origin in settings.cors_origins)
+    failing = f"{settings.fail_rate:g}"
+    if settings.fail_rate:
+        failing += f" ({settings.fail_rate:.0%} of valid requests get a 500)"
+    version = f" (version {contract_version})" if contract_version else ""
+    same_contract = settings.spec_path.resolve() == default.spec_path.resolve()
+    return (
+        SettingLine("Auth", auth, settings.auth != default.auth),
+        SettingLine("CORS", origins, settings.cors_origins != default.cors_origins),
+        SettingLine("Latency", _latency_words(settings.latency), settings.latency != default.latency),
+        SettingLine("Fail rate", failing, settings.fail_rate != default.fail_rate),
+        SettingLine("Seed", str(settings.seed), settings.seed != default.seed),
+        SettingLine("Workers", str(settings.workers), settings.workers != default.workers),
+        SettingLine(
+            "Journal", f"the last {settings.journal_size} requests", settings.journal_size != default.journal_size
+        ),
+        SettingLine("Contract", f"{settings.spec_path}{version}", not same_contract),
+    )

@@ -131,6 +131,24 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+def rsa_key_files(folder: Path) -> tuple[Path, Path]:
+    """A fresh RS256 key pair as PEM files in ``folder``: (private, public), for ``--auth verify`` with a public key."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private_file, public_file = folder / "private.pem", folder / "public.pem"
+    private_file.write_bytes(
+        private.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    public_file.write_bytes(
+        private.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    return private_file, public_file
+
+
 @pytest.fixture(scope="session")
 def live_mock() -> Iterator[str]:
     process, base_url = start_mock()

@@ -10,9 +10,11 @@ whole tokens, never as substrings (``write:insights`` is not ``write:insight``).
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import time
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -45,6 +47,9 @@ SIGNED_ALGORITHMS = frozenset(
 )
 MAX_TOKEN_LENGTH = 8192
 DEV_SECRET = "insight-mock-local-development-secret"  # signs tokens minted by `insight-mock token`
+# RFC 7518, section 3.2: an HS256 key is at least as long as the hash's output. PyJWT warns below it, in two lines.
+HS256_MIN_SECRET_BYTES = hashlib.sha256().digest_size
+KEY_LENGTH_WARNING: type[Warning] = getattr(jwt, "InsecureKeyLengthWarning", UserWarning)  # PyJWT >= 2.10
 
 
 class AuthMode(StrEnum):
@@ -88,6 +93,30 @@ def _unauthorized(message: str) -> Unauthorized:
     return Unauthorized(message, headers=_challenge("invalid_token", message))
 
 
+def short_secret_advice(secret: str) -> str | None:
+    """One line for an HS256 secret shorter than RFC 7518 asks (instead of PyJWT's warning); None for a long one."""
+    size = len(secret.encode("utf-8"))
+    if size >= HS256_MIN_SECRET_BYTES:
+        return None
+    return (
+        f"the secret is {size} bytes; HS256 asks for at least {HS256_MIN_SECRET_BYTES} (RFC 7518, section 3.2): "
+        "fine for a local mock, too short for anything shared"
+    )
+
+
+def signing_hint(policy: TokenPolicy) -> str:
+    """Which ``insight-mock token`` command signs a token that ``verify`` mode accepts, never naming the key itself."""
+    if "RS256" in policy.algorithms:
+        return (
+            "`insight-mock token --private-key-file PRIVATE.pem` signs one that does, with the RS256 private key "
+            "matching this server's public key (--jwt-public-key-file)"
+        )
+    return (
+        "`insight-mock token --secret SECRET` signs one that does, SECRET being this server's --jwt-secret "
+        "(or INSIGHT_MOCK_JWT_SECRET)"
+    )
+
+
 def bearer_token(authorization: str | None) -> str:
     """The token of an ``Authorization: Bearer <token>`` header, or a 401 that says what is wrong."""
     if not authorization:
@@ -129,22 +158,30 @@ def _verified_claims(token: str, policy: TokenPolicy) -> Mapping[str, Any]:
         raise _unauthorized(f"tokens signed with {shown!r} are refused; a real login flow signs its tokens")
     verify = policy.mode is AuthMode.VERIFY
     if verify and algorithm not in policy.algorithms:
-        raise _unauthorized(f"this server verifies {'/'.join(policy.algorithms)} tokens; got {algorithm}")
-    try:
-        claims = jwt.decode(
-            token,
-            key=(policy.key or "") if verify else "",
-            algorithms=list(policy.algorithms) if verify else None,
-            options={
-                "verify_signature": verify,
-                "verify_exp": False,
-                "verify_nbf": False,
-                "verify_iat": False,
-                "verify_aud": False,
-            },
+        raise _unauthorized(
+            f"this server verifies {'/'.join(policy.algorithms)} tokens; got {algorithm}: {signing_hint(policy)}"
         )
+    try:
+        with warnings.catch_warnings():
+            # A short --jwt-secret was said once, in words, by `serve`: not again per token, in PyJWT's two lines.
+            warnings.simplefilter("ignore", KEY_LENGTH_WARNING)
+            claims = jwt.decode(
+                token,
+                key=(policy.key or "") if verify else "",
+                algorithms=list(policy.algorithms) if verify else None,
+                options={
+                    "verify_signature": verify,
+                    "verify_exp": False,
+                    "verify_nbf": False,
+                    "verify_iat": False,
+                    "verify_aud": False,
+                },
+            )
     except jwt.InvalidSignatureError:
-        raise _unauthorized("the token's signature does not verify") from None
+        key = "RS256 public key" if "RS256" in policy.algorithms else "HS256 secret"
+        raise _unauthorized(
+            f"the token's signature does not verify with this server's {key}: {signing_hint(policy)}"
+        ) from None
     except jwt.PyJWTError as error:
         raise _unauthorized(f"the token is invalid: {error}") from None
     if not isinstance(claims, dict):

@@ -19,14 +19,16 @@ from mockserver.decisions.controls import Latency, preferences_of
 from mockserver.decisions.errors import BadRequest
 from mockserver.edge.reading import request_headers
 from mockserver.state.journal import (
+    MAX_ANSWER,
     MAX_BODY,
     MAX_TEXT,
     Entry,
     Journal,
-    describe_authorization,
+    answer_headers,
     error_code_of,
     outcome_of,
     redact_body,
+    redact_headers,
     redact_query,
 )
 
@@ -44,17 +46,23 @@ def header_value(raw: Iterable[tuple[bytes, bytes]], name: bytes) -> str | None:
 
 def listed_entry(entry: Entry) -> dict[str, Any]:
     """One recorded request as ``GET /_mock/requests`` lists it (formatted here, not on the hot path)."""
+    status = entry["status"]
     return {
+        "id": entry["id"],
         "time": datetime.fromtimestamp(entry["at"], UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "method": entry["method"],
         "path": entry["path"],
         "query": entry["query"],
+        "headers": [list(header) for header in entry["headers"]],
         "body": entry["body"],
-        "status": entry["status"],
-        "outcome": outcome_of(entry["status"]),
-        "error_code": error_code_of(entry["error_body"]) if entry["error_body"] else None,
+        "body_bytes": entry["body_bytes"],
+        "status": status,
+        "outcome": outcome_of(status),
+        "error_code": error_code_of(entry["answer"]) if status >= 400 and entry["answer"] else None,
+        "answer_headers": [list(header) for header in entry["answer_headers"]],
+        "answer": entry["answer"],
         "report_url": entry["report_url"],
-        "authorization": entry["authorization"],
+        "authorization": dict(entry["headers"]).get("authorization", "none"),  # its scheme, as the headers keep it
         "duration_ms": entry["duration_ms"],
     }
 
@@ -103,22 +111,29 @@ class FrontDoor:
             await asyncio.sleep(delay)
         status = 0
         report_url: str | None = None
-        error_body = bytearray()
+        sent_headers: list[tuple[bytes, bytes]] = []
+        answer = bytearray()
         body = bytearray()
+        body_bytes = 0
 
         async def recording_receive() -> Message:
+            nonlocal body_bytes
             message = await receive()
-            if message["type"] == "http.request" and len(body) < MAX_BODY:
-                body.extend(message.get("body", b"")[: MAX_BODY - len(body)])
+            if message["type"] == "http.request":
+                chunk = message.get("body", b"")
+                body_bytes += len(chunk)
+                if len(body) < MAX_BODY:
+                    body.extend(chunk[: MAX_BODY - len(body)])
             return message
 
         async def recording_send(message: Message) -> None:
-            nonlocal status, report_url
+            nonlocal status, report_url, sent_headers
             if message["type"] == "http.response.start":
                 status = int(message["status"])
-                report_url = header_value(message.get("headers", ()), REPORT_URL_NAME)
-            elif message["type"] == "http.response.body" and status >= 400:
-                error_body.extend(message.get("body", b"")[: MAX_BODY - len(error_body)])
+                sent_headers = message.get("headers", [])
+                report_url = header_value(sent_headers, REPORT_URL_NAME)
+            elif message["type"] == "http.response.body" and len(answer) < MAX_ANSWER:
+                answer.extend(message.get("body", b"")[: MAX_ANSWER - len(answer)])
             await send(message)
 
         try:
@@ -128,15 +143,18 @@ class FrontDoor:
                 query = scope.get("query_string", b"").decode("latin-1")
                 self.journal.record(
                     {
+                        "id": self.journal.new_id(),
                         "at": time.time(),
                         "method": scope["method"][:16],
                         "path": scope["path"][:MAX_TEXT],
                         "query": redact_query(query) if query else "",
+                        "headers": redact_headers(headers),
                         "body": redact_body(bytes(body)) if body else None,
+                        "body_bytes": body_bytes,
                         "status": status,
-                        "error_body": error_body.decode("utf-8", "replace"),
+                        "answer_headers": answer_headers(sent_headers),
+                        "answer": redact_body(bytes(answer), MAX_ANSWER),
                         "report_url": report_url[:MAX_TEXT] if report_url else None,
-                        "authorization": describe_authorization(headers.get("authorization")),
                         "duration_ms": round((time.perf_counter() - started) * 1000, 3),
                     }
                 )

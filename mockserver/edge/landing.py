@@ -1,4 +1,4 @@
-"""``/``, ``/v1`` and ``/v1/`` lead to Swagger UI: what someone who opens the base URL in a browser wants."""
+"""``/`` leads to the page of what the mock saw, ``/v1`` and ``/v1/`` to Swagger UI: what a browser wants there."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 
 class Landing:
-    """A 307 to ``{api_base}/ui/`` for GET and HEAD of the root and the API base; everything else passes."""
+    """A 307 for GET and HEAD: the root to ``page`` (which links both Swagger UIs), the API base to its Swagger UI."""
 
-    def __init__(self, app: ASGIApp, api_base: str) -> None:
+    def __init__(self, app: ASGIApp, api_base: str, page: str) -> None:
         self.app = app
-        self.entrances = frozenset({"/", api_base, api_base + "/"})
-        self.ui = api_base + "/ui/"
+        self.targets = {"/": page, api_base: api_base + "/ui/", api_base + "/": api_base + "/ui/"}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] in self.entrances and scope["method"] in ("GET", "HEAD"):
-            await RedirectResponse(self.ui, status_code=307)(scope, receive, send)
+        target = self.targets.get(scope["path"]) if scope["type"] == "http" else None
+        if target is not None and scope["method"] in ("GET", "HEAD"):
+            await RedirectResponse(target, status_code=307)(scope, receive, send)
             return
         await self.app(scope, receive, send)

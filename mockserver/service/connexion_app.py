@@ -70,8 +70,17 @@ def _from_status(status: int, message: str, headers: Any) -> ConnexionResponse:
     return _as_connexion(error_response(kind(message, headers=dict(headers or {}), code=code)))
 
 
+def _missing_base_path(contract: Contract, request: ConnexionRequest) -> str:
+    """A hint for a path the contract has, asked without its base path (``/accounts/...`` for ``/v1/accounts/...``)."""
+    path = request.url.path
+    if path.startswith(contract.base_path + "/") or contract.route.match(contract.base_path + path) is None:
+        return ""
+    right = request.url.replace(path=contract.base_path + path)
+    return f"; the operation is at {contract.method} {right} (the API's paths start with {contract.base_path})"
+
+
 def _from_http_exception(
-    allow_table: tuple[OperationRoute, ...], request: ConnexionRequest, error: Exception
+    allow_table: tuple[OperationRoute, ...], contract: Contract, request: ConnexionRequest, error: Exception
 ) -> ConnexionResponse:
     """Starlette's routing answers (404 no route, 405 wrong method).
 
@@ -85,7 +94,7 @@ def _from_http_exception(
         allowed = allowed_methods(allow_table, request.url.path) or allowed
         headers = {**headers, "Allow": allowed} if allowed else headers
     if error.status_code == 404:
-        message = "no such route"
+        message = "no such route" + _missing_base_path(contract, request)
     elif error.status_code == 405 and allowed:
         message = f"method not allowed on this route; allowed: {allowed}"
     else:
@@ -235,7 +244,7 @@ def build_connexion_app(
     app.add_api(admin, base_path=ADMIN_BASE)
     allow_table = routes_of(admin, ADMIN_BASE) + routes_of(document, contract.base_path)
     app.add_error_handler(errors.ApiError, _from_api_error)
-    app.add_error_handler(HTTPException, partial(_from_http_exception, allow_table))
+    app.add_error_handler(HTTPException, partial(_from_http_exception, allow_table, contract))
     app.add_error_handler(ProblemException, _from_problem)
     app.add_error_handler(Exception, _from_unexpected)
     return app

@@ -8,7 +8,7 @@ answers. The admin API's handlers are called by Connexion itself.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from anyio import to_thread
 from starlette.responses import Response
@@ -16,12 +16,17 @@ from starlette.responses import Response
 from contracts.model import validation
 from contracts.model.contract import Contract
 from mockserver.decisions.acceptance import check_account
-from mockserver.decisions.errors import BadRequest, json_bytes
-from mockserver.decisions.report_links import open_report_token, report_path
+from mockserver.decisions.errors import ApiError, BadRequest, NotFound, json_bytes
+from mockserver.decisions.report_links import ADMIN_BASE, open_report_token, report_path
 from mockserver.edge.frontdoor import REPORT_URL_NAME
+from mockserver.pages import journal_page
+from mockserver.pages.assets import PAGE_HEADERS
 from mockserver.service.gate import AcceptedRequest
-from mockserver.settings import Settings
-from mockserver.state.journal import Journal
+from mockserver.settings import Settings, setting_lines
+from mockserver.state.journal import Entry, Journal
+
+if TYPE_CHECKING:
+    from mockserver.reports import ReportRequest
 
 MAX_REMEMBERED_ANSWERS = 1024
 MAX_REMEMBERED_BODY = 4096  # bytes: larger bodies are answered afresh every time
@@ -35,6 +40,8 @@ class Handlers:
         self.settings = settings
         self.journal = journal
         self.answers: dict[tuple[str, bytes], tuple[bytes, bytes]] = {}
+        self.links = journal_page.Links(ADMIN_BASE, contract.base_path)
+        self.origin = f"http://{settings.host}:{settings.port}"  # for a replayed request that named no Host
 
     def by_operation_id(self) -> dict[str, Callable[..., Any]]:
         return {
@@ -43,6 +50,9 @@ class Handlers:
             "mock_get_report": self.get_report,
             "mock_list_requests": self.list_requests,
             "mock_clear_requests": self.clear_requests,
+            "mock_page": self.page,
+            "mock_page_requests": self.page_requests,
+            "mock_page_request": self.page_request,
         }
 
     def generate_report(self, accepted: AcceptedRequest) -> Response:
@@ -67,15 +77,21 @@ class Handlers:
         response.raw_headers.append((REPORT_URL_NAME, accepted.base_url.encode("latin-1") + path_bytes))
         return response
 
-    async def get_report(self, report_id: str) -> Response:
+    def _report_request(self, report_id: str) -> ReportRequest:
+        """What a report link names, checked as generate-report checks a body."""
         aid, params = open_report_token(report_id, self.settings.report_key)
         check_account(self.contract, aid)
         problems = validation.validate_body(self.contract, params)
         if problems:
             raise BadRequest("the report link names an invalid report", problems=problems)
-        from mockserver.reports import render_report, report_request  # imported on first download: fpdf is slow
+        from mockserver.reports import report_request  # imported on first download: fpdf is slow
 
-        request = report_request(self.contract, aid, validation.accepted_params(self.contract, params))
+        return report_request(self.contract, aid, validation.accepted_params(self.contract, params))
+
+    async def get_report(self, report_id: str) -> Response:
+        from mockserver.reports import render_report
+
+        request = self._report_request(report_id)
         report = await to_thread.run_sync(render_report, request, self.contract)  # CPU work: off the event loop
         return Response(
             report.body,
@@ -90,5 +106,61 @@ class Handlers:
         self.journal.clear()
         return Response(status_code=204)
 
+    # --- the page at /_mock/ -----------------------------------------------------------------------------------------
+
+    def _journal_html(self, chosen: journal_page.JournalFilter) -> str:
+        listed = self.journal.as_json()
+        return journal_page.render_list(listed["requests"], listed["capacity"], chosen, self.links)
+
+    async def _preview(self, entry: Entry) -> journal_page.ReportPreview | None:
+        """The report a 200 named: its first rows for a CSV (rendered as a download would be), a link for a PDF."""
+        url = entry["report_url"]
+        if entry["status"] != 200 or not url:
+            return None
+        from mockserver.reports import render_report
+        from mockserver.reports.render import report_filename
+
+        try:
+            request = self._report_request(url.rsplit("/", 1)[-1])
+        except ApiError as error:
+            return journal_page.ReportPreview(url, "report", "", problem=f"no preview: {error.message}")
+        if request.content_type != "text/csv":
+            return journal_page.ReportPreview(url, report_filename(request), request.content_type)
+        report = await to_thread.run_sync(render_report, request, self.contract)
+        return journal_page.csv_preview(url, report.filename, report.media_type, report.body, report.row_count)
+
+    async def _entry_html(self, entry: Entry) -> str:
+        return journal_page.render_entry(entry, await self._preview(entry), self.origin)
+
+    async def page(self, outcome: str | None = None, status: str | None = None, entry: str | None = None) -> Response:
+        chosen = journal_page.journal_filter(outcome, status)
+        opened = None
+        if entry:
+            found = self.journal.find(entry)
+            opened = journal_page.render_missing_entry(entry) if found is None else await self._entry_html(found)
+        html = journal_page.render_page(
+            journal=self._journal_html(chosen),
+            opened=opened,
+            settings=setting_lines(self.settings, self.contract.document.get("info", {}).get("version")),
+            links=self.links,
+            chosen=chosen,
+        )
+        return _html(html)
+
+    async def page_requests(self, outcome: str | None = None, status: str | None = None) -> Response:
+        return _html(self._journal_html(journal_page.journal_filter(outcome, status)))
+
+    async def page_request(self, request_id: str) -> Response:
+        found = self.journal.find(request_id)
+        if found is None:
+            raise NotFound(
+                f"no request {request_id[:100]!r} in the journal: it was cleared, or newer requests pushed it out"
+            )
+        return _html(await self._entry_html(found))
+
     async def health(self) -> Response:
         return Response(b'{"status":"ok"}', media_type="application/json")
+
+
+def _html(text: str) -> Response:
+    return Response(text, media_type="text/html; charset=utf-8", headers=PAGE_HEADERS)

@@ -11,12 +11,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from contracts.testing.live import MONTHLY, free_port
 from mockserver.cli import parser
-from tests.conftest import ROOT, output_of, run_cli, start_mock, stop
+from tests.conftest import ROOT, output_of, rsa_key_files, run_cli, start_mock, stop
 
 PATH = "/accounts/P12345678/insight/generate-report"
 SECRET = "team-secret-0123456789-0123456789"
@@ -78,16 +76,7 @@ def test_a_secret_from_the_environment_is_referred_to_by_its_variable_never_prin
 
 @pytest.mark.live
 def test_in_verify_mode_with_a_public_key_the_banner_names_the_private_key_option_and_it_works(tmp_path: Path) -> None:
-    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private_file, public_file = tmp_path / "private.pem", tmp_path / "public.pem"
-    private_file.write_bytes(
-        private.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    public_file.write_bytes(
-        private.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-    )
+    private_file, public_file = rsa_key_files(tmp_path)
     process, base = start_mock("--auth", "verify", "--jwt-public-key-file", str(public_file))
     try:
         output = output_of(process)

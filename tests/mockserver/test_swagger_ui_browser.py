@@ -10,32 +10,20 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, FloatRect, Page, Route, sync_playwright
+from playwright.sync_api import Browser, FloatRect, Page, Route
 
 from contracts.testing.live import MONTHLY
 from mockserver.decisions.security import mint_token
 from tests.conftest import ROOT
+from tests.mockserver.conftest import CHROMIUM, MISSING_BROWSER
 
 pytestmark = [pytest.mark.live, pytest.mark.timeout(60)]
 
-CHROMIUM = Path("/usr/bin/chromium")
-MISSING_BROWSER = f"{CHROMIUM} is missing: run .ci/install-browser (it installs Debian's chromium)"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOT = ROOT / "test-artifacts" / "swagger-ui.png"
 WAIT_MS = 5_000  # each single wait: a page load, a click's effect, a response
-LAUNCH_MS = 15_000
 
 OPERATION = "#operations-generate-insight-report-aid_insight_service_generate_report"
 OPERATION_PATH = "/accounts/{aid}/insight/generate-report"
@@ -115,17 +103,6 @@ class SwaggerUI:
             [selector, edge],
         )
         return float(y) if y is not None else None
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), MISSING_BROWSER
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS, timeout=LAUNCH_MS
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from collections.abc import Callable
 
 import jwt
 import pytest
@@ -12,7 +13,15 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from mockserver.decisions.errors import AccountMismatch, InsufficientScope, Unauthorized
-from mockserver.decisions.security import DEV_SECRET, AuthMode, TokenPolicy, authorize, mint_token, token_scopes
+from mockserver.decisions.security import (
+    DEV_SECRET,
+    AuthMode,
+    TokenPolicy,
+    authorize,
+    mint_token,
+    short_secret_advice,
+    token_scopes,
+)
 from mockserver.settings import Settings
 
 AID = "P12345678"
@@ -97,6 +106,31 @@ def test_verify_mode_refuses_a_token_signed_with_another_secret() -> None:
     with pytest.raises(Unauthorized, match="signature"):
         authorize(bearer(jwt.encode(claims(), "other", algorithm="HS256")), AID, VERIFY_HS)
     assert authorize(bearer(jwt.encode(claims(), "s3cret", algorithm="HS256")), AID, VERIFY_HS)
+
+
+@pytest.mark.parametrize(
+    ("verify", "signed_with", "command"),
+    [
+        (VERIFY_HS, lambda: jwt.encode(claims(), "o" * 32, algorithm="HS256"), "`insight-mock token --secret SECRET`"),
+        (VERIFY_RS, lambda: mint_token(SCOPES), "`insight-mock token --private-key-file PRIVATE.pem`"),
+        (VERIFY_HS, lambda: jwt.encode(claims(), PRIVATE_KEY, algorithm="RS256"), "`insight-mock token --secret"),
+    ],
+    ids=["HS256, another secret", "RS256, an HS256 token", "HS256, an RS256 token"],
+)
+def test_in_verify_mode_a_token_the_key_refuses_gets_the_command_that_signs_one_it_accepts(
+    verify: TokenPolicy, signed_with: Callable[[], str], command: str
+) -> None:
+    with pytest.raises(Unauthorized) as refused:
+        authorize(bearer(signed_with()), AID, verify)
+    assert command in refused.value.message
+    assert "s3cret" not in refused.value.message and "BEGIN" not in refused.value.message  # never the key itself
+
+
+def test_a_short_hs256_secret_gets_one_line_of_advice_and_a_long_one_none() -> None:
+    advice = short_secret_advice("s3")
+    assert advice is not None and "2 bytes" in advice and "32" in advice and "\n" not in advice
+    assert short_secret_advice("x" * 32) is None
+    assert short_secret_advice("é" * 16) is None  # bytes, not characters: 32 bytes of UTF-8
 
 
 def test_verify_rs256_accepts_the_matching_private_key_and_refuses_key_confusion() -> None:
