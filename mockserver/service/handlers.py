@@ -8,6 +8,7 @@ answers. The admin API's handlers are called by Connexion itself.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from anyio import to_thread
@@ -19,6 +20,9 @@ from mockserver.decisions.acceptance import check_account
 from mockserver.decisions.errors import BadRequest, json_bytes
 from mockserver.decisions.report_links import open_report_token, report_path
 from mockserver.edge.frontdoor import REPORT_URL_NAME
+from mockserver.reports.registry import REPORTS, Registry
+from mockserver.reports.render import render_report
+from mockserver.reports.request import report_request
 from mockserver.service.gate import AcceptedRequest
 from mockserver.settings import Settings
 from mockserver.state.journal import Journal
@@ -30,10 +34,11 @@ MAX_REMEMBERED_BODY = 4096  # bytes: larger bodies are answered afresh every tim
 class Handlers:
     """The operations of the contract and of the admin API, bound to one app's configuration."""
 
-    def __init__(self, contract: Contract, settings: Settings, journal: Journal) -> None:
+    def __init__(self, contract: Contract, settings: Settings, journal: Journal, reports: Registry = REPORTS) -> None:
         self.contract = contract
         self.settings = settings
         self.journal = journal
+        self.reports = reports
         self.answers: dict[tuple[str, bytes], tuple[bytes, bytes]] = {}
 
     def by_operation_id(self) -> dict[str, Callable[..., Any]]:
@@ -73,10 +78,9 @@ class Handlers:
         problems = validation.validate_body(self.contract, params)
         if problems:
             raise BadRequest("the report link names an invalid report", problems=problems)
-        from mockserver.reports import render_report, report_request  # imported on first download: fpdf is slow
-
         request = report_request(self.contract, aid, validation.accepted_params(self.contract, params))
-        report = await to_thread.run_sync(render_report, request, self.contract)  # CPU work: off the event loop
+        render = partial(render_report, request, self.contract, reports=self.reports)
+        report = await to_thread.run_sync(render)  # CPU work: off the event loop
         return Response(
             report.body,
             media_type=report.media_type,
