@@ -1,8 +1,8 @@
 """A data type's PDF layout, declared: its summary tables (rows grouped, sums per group) and its row table's columns.
 
 Pure data and arithmetic, no drawing: ``mockserver.reports.pdf`` draws what is declared here (and is the only module
-that imports fpdf, which is slow to import). Words are keys into the report's :class:`~mockserver.reports.i18n.
-Phrasebook`, so a layout is written once for every language.
+that imports fpdf, which is slow to import). Words are keys into the report's phrasebook (``i18n.Phrasebook``), so a
+layout is written once for every language.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def currency_key(currency: str) -> tuple[int, str]:
     return order, currency
 
 
-def listed(values: Sequence[str]) -> Callable[[str], int]:
+def _listed(values: Sequence[str]) -> Callable[[str], int]:
     """A sort key putting ``values`` in their listed order (anything else after them)."""
     return lambda value: values.index(value) if value in values else len(values)
 
@@ -86,16 +86,17 @@ class GroupBy:
 
 @dataclass(frozen=True)
 class Measure:
-    """A summed column: each row adds ``of(row)``; money is shown in the group's currency, counts as integers."""
+    """A summed column: each row adds ``of(row)`` (None: 1, the group's row count); money is shown in the group's
+    currency, counts as integers."""
 
     header: str  # word key
-    of: Callable[[Any], int]
+    of: Callable[[Any], int] | None
     width: float = 40.0
     money: bool = True
 
 
 #: The number of rows in the group.
-COUNT: Final = Measure("col.count", lambda row: 1, width=30.0, money=False)
+COUNT: Final = Measure("col.count", None, width=30.0, money=False)
 
 
 def field(name: str) -> Callable[[Any], int]:
@@ -128,6 +129,26 @@ class Summary:
         return tuple(group.header for group in self.by) + tuple(measure.header for measure in self.measures)
 
 
+#: The currency column of a money summary: amounts are summed per currency, never across currencies.
+CURRENCY: Final = GroupBy("currency", "col.currency", 24)
+
+
+def totals_per_currency(*measures: Measure) -> Summary:
+    """The first table of a money report: one line per currency (Nordic first), its row count and ``measures``."""
+    return Summary(
+        "totals_per_currency",
+        by=(CURRENCY,),
+        measures=(COUNT, *measures),
+        order=lambda key, count: currency_key(key[0]),
+    )
+
+
+def value_then_currency(values: Sequence[str]) -> Callable[[tuple[str, ...], int], Any]:
+    """The order of lines grouped by (a field, currency): the field's values as listed, then the currencies."""
+    position = _listed(values)
+    return lambda key, count: (position(key[0]), currency_key(key[1]))
+
+
 @dataclass(frozen=True)
 class PdfLayout:
     """A summary page (the summaries, in order) and then the row table."""
@@ -156,36 +177,39 @@ class Section:
 
 
 def summarise(summary: Summary, rows: Sequence[Any], book: Phrasebook) -> Section:
-    """One pass over the rows: the group lines of ``summary``, sorted, in the report's language."""
+    """The group lines of ``summary``, sorted, in the report's language.
+
+    Rows are grouped first and each measure summed over a group with ``map`` (tens of thousands of rows: a plain field
+    is then summed at C speed).
+    """
     key_of = attrgetter(*summary.fields)
-    shares = [measure.of for measure in summary.measures]
-    totals: dict[Any, list[int]] = {}  # group -> [row count, one sum per measure]
+    groups: dict[Any, list[Any]] = {}
     for row in rows:
         key = key_of(row)
-        sums = totals.get(key)
-        if sums is None:
-            sums = totals[key] = [0] * (len(shares) + 1)
-        sums[0] += 1
-        for index, share in enumerate(shares, start=1):
-            sums[index] += share(row)
-    single = len(summary.fields) == 1
-    groups = {((key,) if single else key): sums for key, sums in totals.items()}
+        members = groups.get(key)
+        if members is None:
+            groups[key] = [row]
+        else:
+            members.append(row)
+    if len(summary.fields) == 1:
+        groups = {(key,): members for key, members in groups.items()}
     currency_at = summary.fields.index("currency") if "currency" in summary.fields else None
 
-    def line(key: tuple[str, ...], sums: list[int]) -> tuple[str, ...]:
+    def line(key: tuple[str, ...], members: list[Any]) -> tuple[str, ...]:
         shown = tuple(
             book.label(group.labels, value) if group.labels else value
             for group, value in zip(summary.by, key, strict=True)
         )
+        totals = (len(members) if measure.of is None else sum(map(measure.of, members)) for measure in summary.measures)
         cells = tuple(
             book.minor_units(total, key[currency_at])
             if measure.money and currency_at is not None
             else book.count(total)
-            for measure, total in zip(summary.measures, sums[1:], strict=True)
+            for measure, total in zip(summary.measures, totals, strict=True)
         )
         return shown + cells
 
-    ordered = sorted(groups, key=lambda key: summary.order(key, groups[key][0]))
+    ordered = sorted(groups, key=lambda key: summary.order(key, len(groups[key])))
     return Section(
         title=book.text(summary.title),
         headers=tuple(book.text(header) for header in summary.headers),

@@ -38,8 +38,6 @@ from mockserver.reports.i18n import Phrasebook
 from mockserver.reports.layout import FIT_SCAN_LIMIT, PAGE_ALIAS, Column, Section, pdf_text, summarise
 from mockserver.reports.request import ReportRequest
 
-MEDIA_TYPE: Final = "application/pdf"
-
 #: Most rows listed in the PDF table; the summary covers all rows regardless.
 TABLE_ROW_LIMIT: Final = 1000
 

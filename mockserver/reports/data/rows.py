@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from operator import attrgetter
-from typing import Any, get_type_hints
+from typing import Any, TypeVar, get_type_hints
 
 #: ``(key, value)`` pairs: same key repeated = OR, different keys = AND.
 Filters = tuple[tuple[str, str], ...]
@@ -40,6 +40,22 @@ class DayPlan:
 
 #: ``(data type, account id, wanted) -> DayPlan``. The data type is the name the registry gives it, part of every seed.
 Planner = Callable[[str, str, Wanted], DayPlan]
+
+Entity = TypeVar("Entity")
+
+
+def entity_after_entity(
+    entities: Sequence[Entity], rows_of: Callable[[Entity, date], list[Row]], answered: frozenset[str] = frozenset()
+) -> DayPlan:
+    """A plan whose day is the rows of each entity (a store, a payout destination's store...) in turn."""
+
+    def day_rows(day: date) -> list[Row]:
+        rows: list[Row] = []
+        for entity in entities:
+            rows.extend(rows_of(entity, day))
+        return rows
+
+    return DayPlan(day_rows, answered)
 
 
 # Row classes live as long as the process; their fields are read once each.

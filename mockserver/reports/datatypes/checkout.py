@@ -23,11 +23,12 @@ from mockserver.reports.data.amounts import (
     _strictly_between,
 )
 from mockserver.reports.data.calendar import _day_factor, _day_start, _draw_seconds, _hour_cdf, _utc_offset_hours
-from mockserver.reports.data.rows import DayPlan, Row, Wanted
+from mockserver.reports.data.rows import DayPlan, Row, Wanted, entity_after_entity
 from mockserver.reports.data.seeding import _base58ish, _Choice, _poisson, _rng, _standard_normal
 from mockserver.reports.datatype import DataType
 from mockserver.reports.layout import (
     COUNT,
+    CURRENCY,
     Column,
     GroupBy,
     Measure,
@@ -35,8 +36,9 @@ from mockserver.reports.layout import (
     Summary,
     currency_key,
     field,
-    listed,
     money,
+    totals_per_currency,
+    value_then_currency,
 )
 from mockserver.reports.layout import pdf_text as text
 
@@ -206,40 +208,29 @@ def plan(data_type: str, aid: str, wanted: Wanted) -> DayPlan:
         and (destinations_wanted is None or store.payout_destination_id in destinations_wanted)
     )
 
-    def rows_of(day: date) -> list[Row]:
-        rows: list[Row] = []
-        for store in stores:
-            rows.extend(_store_day(data_type, profile, store, day))
-        return rows
+    def rows_of(store: Store, day: date) -> list[Row]:
+        return _store_day(data_type, profile, store, day)
 
-    return DayPlan(rows_of, answered=frozenset({"store_id", "payout_destination_id"}))
+    return entity_after_entity(stores, rows_of, answered=frozenset({"store_id", "payout_destination_id"}))
 
-
-_CURRENCY: Final = GroupBy("currency", "col.currency", 24)
 
 PDF: Final = PdfLayout(
     summaries=(
-        Summary(
-            "totals_per_currency",
-            by=(_CURRENCY,),
-            measures=(
-                COUNT,
-                Measure("col.amount", field("amount")),
-                Measure("col.captured", field("captured_amount")),
-                Measure("col.refunded", field("refunded_amount")),
-                Measure("col.net", lambda row: row.captured_amount - row.refunded_amount, width=52),
-            ),
-            order=lambda key, count: currency_key(key[0]),
+        totals_per_currency(
+            Measure("col.amount", field("amount")),
+            Measure("col.captured", field("captured_amount")),
+            Measure("col.refunded", field("refunded_amount")),
+            Measure("col.net", lambda row: row.captured_amount - row.refunded_amount, width=52),
         ),
         Summary(
             "per_status",
-            by=(GroupBy("status", "col.status", 60, labels="status"), _CURRENCY),
+            by=(GroupBy("status", "col.status", 60, labels="status"), CURRENCY),
             measures=(COUNT, Measure("col.amount", field("amount"))),
-            order=lambda key, count: (listed(STATUSES)(key[0]), currency_key(key[1])),
+            order=value_then_currency(STATUSES),
         ),
         Summary(
-            "per_payment_product",
-            by=(GroupBy("payment_product_type", "col.payment_product", 60, labels="payment_product"), _CURRENCY),
+            "per_payment_product",  # the most used first
+            by=(GroupBy("payment_product_type", "col.payment_product", 60, labels="payment_product"), CURRENCY),
             measures=(COUNT, Measure("col.amount", field("amount")), Measure("col.captured", field("captured_amount"))),
             order=lambda key, count: (-count, currency_key(key[1]), key[0]),
         ),

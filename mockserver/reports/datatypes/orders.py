@@ -21,7 +21,7 @@ from mockserver.reports.data.amounts import (
     _strictly_between,
 )
 from mockserver.reports.data.calendar import _day_factor, _day_start, _draw_seconds, _hour_cdf, _utc_offset_hours
-from mockserver.reports.data.rows import DayPlan, Row, Wanted
+from mockserver.reports.data.rows import DayPlan, Row, Wanted, entity_after_entity
 from mockserver.reports.data.seeding import _Choice, _poisson, _rng, _standard_normal, _uuid4
 from mockserver.reports.datatype import DataType
 
@@ -94,23 +94,21 @@ def _store_day(data_type: str, profile: AccountProfile, destination: str, store:
 
 
 def plan(data_type: str, aid: str, wanted: Wanted) -> DayPlan:
-    """The payout destinations the filters leave, each with the stores paying out to it."""
+    """The payout destinations the filters leave, each with the stores paying out to it, destination by destination."""
     profile = account_profile(aid)
     chosen = wanted.get("operation_payout_destination")
-    destinations = tuple(
-        (destination, tuple(store for store in profile.stores if store.payout_destination_id == destination))
+    pairs = tuple(
+        (destination, store)
         for destination in profile.destinations
         if chosen is None or destination in chosen
+        for store in profile.stores
+        if store.payout_destination_id == destination
     )
 
-    def rows_of(day: date) -> list[Row]:
-        rows: list[Row] = []
-        for destination, stores in destinations:
-            for store in stores:
-                rows.extend(_store_day(data_type, profile, destination, store, day))
-        return rows
+    def rows_of(pair: tuple[str, Store], day: date) -> list[Row]:
+        return _store_day(data_type, profile, *pair, day)
 
-    return DayPlan(rows_of, answered=frozenset({"operation_payout_destination"}))
+    return entity_after_entity(pairs, rows_of, answered=frozenset({"operation_payout_destination"}))
 
 
 WORDS: Final = {

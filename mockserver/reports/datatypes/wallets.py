@@ -33,15 +33,16 @@ from mockserver.reports.data.seeding import _base58ish, _Choice, _digest, _rng, 
 from mockserver.reports.datatype import DataType
 from mockserver.reports.layout import (
     COUNT,
+    CURRENCY,
     Column,
     GroupBy,
     Measure,
     PdfLayout,
     Summary,
-    currency_key,
     field,
-    listed,
     money,
+    totals_per_currency,
+    value_then_currency,
 )
 from mockserver.reports.layout import pdf_text as text
 
@@ -277,26 +278,18 @@ def plan(data_type: str, aid: str, wanted: Wanted) -> DayPlan:
     return DayPlan(rows_of)
 
 
-_CURRENCY: Final = GroupBy("currency", "col.currency", 24)
-
 PDF: Final = PdfLayout(
     summaries=(
-        Summary(
-            "totals_per_currency",
-            by=(_CURRENCY,),
-            measures=(
-                COUNT,
-                Measure("col.credits", lambda row: row.amount if row.amount >= 0 else 0),
-                Measure("col.debits", lambda row: row.amount if row.amount < 0 else 0),
-                Measure("col.net_change", field("amount")),
-            ),
-            order=lambda key, count: currency_key(key[0]),
+        totals_per_currency(
+            Measure("col.credits", lambda row: row.amount if row.amount >= 0 else 0),
+            Measure("col.debits", lambda row: row.amount if row.amount < 0 else 0),
+            Measure("col.net_change", field("amount")),
         ),
         Summary(
             "per_operation_type",
-            by=(GroupBy("operation_type", "col.operation_type", 60, labels="operation_type"), _CURRENCY),
+            by=(GroupBy("operation_type", "col.operation_type", 60, labels="operation_type"), CURRENCY),
             measures=(COUNT, Measure("col.amount", field("amount"))),
-            order=lambda key, count: (listed(OPERATION_TYPES)(key[0]), currency_key(key[1])),
+            order=value_then_currency(OPERATION_TYPES),
         ),
     ),
     table=(
