@@ -307,6 +307,15 @@ def test_the_same_contract_without_the_registry_entry_does_not_start(tmp_path: P
         create_app(Settings(spec_path=contract_file(tmp_path, with_points)))
 
 
+def test_a_harness_may_build_it_anyway_when_it_never_downloads_a_report(tmp_path: Path) -> None:
+    app = create_app(Settings(spec_path=contract_file(tmp_path, with_points)), check_reports=False)
+    headers = {"Authorization": f"Bearer {mint_token(('write:insight',))}"}
+    with TestClient(app) as client:
+        answer = client.post(f"/v1/accounts/{AID}/insight/generate-report", json={**WEEK, "dataType": POINTS,
+                             "language": "en"}, headers=headers)  # fmt: skip
+    assert answer.status_code == 200 and answer.json()["dataType"] == POINTS
+
+
 # -- the real CLI ------------------------------------------------------------------------------------------------
 
 
