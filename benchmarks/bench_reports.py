@@ -28,6 +28,7 @@ from contracts.model.contract import default_contract
 from mockserver.reports import (
     CHECKOUT,
     ORDERS,
+    REPORTS,
     WALLETS,
     ReportRequest,
     account_profile,
@@ -35,7 +36,7 @@ from mockserver.reports import (
     render_csv,
     render_report,
 )
-from mockserver.reports.csv import _ENCODERS
+from mockserver.reports.csv import record_of
 
 REPEATS = 7
 SCAN = 3000  # account ids scanned for the busiest / a small account
@@ -97,7 +98,8 @@ def main() -> None:
     days = (end - start).days
     print(f"checkout {start}..{end} (exclusive): {len(rows):,} rows, {len(rows) / days:,.0f}/day")
 
-    records = [_ENCODERS[CHECKOUT](row) for row in rows]
+    checkout = REPORTS[CHECKOUT]
+    records = [record_of(checkout)(row) for row in rows]
 
     def bare_csv_writer() -> str:
         buffer = io.StringIO()
@@ -106,10 +108,10 @@ def main() -> None:
         return buffer.getvalue()
 
     def generate_and_csv() -> bytes:
-        return render_csv(generate_rows(aid, CHECKOUT, start, end), CHECKOUT, "no")
+        return render_csv(generate_rows(aid, CHECKOUT, start, end), checkout, "no")
 
     def render_csv_only() -> bytes:
-        return render_csv(rows, CHECKOUT, "no")
+        return render_csv(rows, checkout, "no")
 
     def pdf(language: str) -> Callable[[], object]:
         request = ReportRequest(aid, CHECKOUT, start, end, language, "application/pdf", schedule="monthly")

@@ -27,6 +27,7 @@ from mockserver.edge.header_limit import HeaderLimit
 from mockserver.edge.landing import Landing
 from mockserver.edge.preflight import Preflight
 from mockserver.edge.shutdown import AnswerWhileStopping
+from mockserver.reports.registry import REPORTS, Registry, require_renderers
 from mockserver.service.connexion_app import build_connexion_app
 from mockserver.service.handlers import Handlers
 from mockserver.settings import Settings
@@ -55,14 +56,27 @@ def with_cors(app: ASGIApp, origins: tuple[str, ...]) -> ASGIApp:
 
 
 def create_app(
-    settings: Settings | None = None, *, handlers: Mapping[str, Callable[..., Any]] | None = None
+    settings: Settings | None = None,
+    *,
+    handlers: Mapping[str, Callable[..., Any]] | None = None,
+    reports: Registry = REPORTS,
+    check_reports: bool = True,
 ) -> ASGIApp:
-    """The mock as an ASGI app. ``handlers`` replaces operation handlers by operationId (Connexion resolves them)."""
+    """The mock as an ASGI app. ``handlers`` replaces operation handlers by operationId (Connexion resolves them);
+    ``reports`` is the registry of report renderers.
+
+    Raises ``ReportsUnavailable`` when the contract allows a report (dataType, content type, language, filter) that
+    no renderer of ``reports`` has: better no mock than one whose 200s lead to a 500 at download.
+    ``check_reports=False`` builds it anyway, for a harness that serves a deliberately broken contract and never
+    downloads a report.
+    """
     settings = settings or Settings()
     document = spec.load_yaml(settings.spec_path.read_text(encoding="utf-8"))
     contract = contract_from_document(document)
+    if check_reports:
+        require_renderers(contract, reports)
     journal = Journal(settings.journal_size, settings.journal_path, render=listed_entry)
-    operations = {**Handlers(contract, settings, journal).by_operation_id(), **(handlers or {})}
+    operations = {**Handlers(contract, settings, journal, reports).by_operation_id(), **(handlers or {})}
     app: ASGIApp = build_connexion_app(document, contract, settings, operations)
     app = FrontDoor(
         app,

@@ -93,6 +93,7 @@ def _serve(args: argparse.Namespace) -> int:
     from mockserver.app import create_app
     from mockserver.decisions.controls import parse_latency
     from mockserver.edge.protocols import uvicorn_options
+    from mockserver.reports.registry import REPORTS, ReportsUnavailable, require_renderers
     from mockserver.settings import SETTINGS_VARIABLE, Settings
 
     if args.jwt_public_key_file:
@@ -118,8 +119,14 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"insight-mock: cannot start: {error}{_hint(error)}", file=sys.stderr)
         return 2
     try:
-        # One worker serves the app built here; several build their own, and this only proves the contract loads.
-        app: Any = create_app(settings) if settings.workers == 1 else load_contract(settings.spec_path)
+        app: Any = None
+        if settings.workers == 1:  # one worker serves the app built here
+            app = create_app(settings)
+        else:  # several build their own: prove here that they can
+            require_renderers(load_contract(settings.spec_path), REPORTS)
+    except ReportsUnavailable as error:  # the contract allows a report no renderer has
+        print(f"insight-mock: cannot start: {error}", file=sys.stderr)
+        return 2
     except Exception as error:  # YAML, encoding or shape: say which file and why, never a traceback
         print(f"insight-mock: cannot start: the contract {settings.spec_path} cannot be used: {error}", file=sys.stderr)
         return 2
@@ -210,14 +217,18 @@ def _report(args: argparse.Namespace) -> int:
     """Write the report the mock serves for these params, without a server (the same bytes)."""
     from contracts.model import validation
     from contracts.model.contract import default_contract, load_contract
+    from mockserver.reports.registry import REPORTS, ReportsUnavailable, require_renderers
+    from mockserver.reports.render import extension_of, render_report
+    from mockserver.reports.request import report_request
 
     try:
         contract = load_contract(Path(args.spec)) if args.spec else default_contract()
     except (OSError, ValueError, KeyError) as error:
         return _report_failure(f"cannot read the contract at {args.spec}: {error}")
     try:
+        require_renderers(contract, REPORTS)
         params = _read_params(args.params)
-    except ValueError as error:
+    except (ReportsUnavailable, ValueError) as error:
         return _report_failure(str(error))
     if not contract.account_pattern.search(args.aid):
         return _report_failure(f"account id {args.aid!r} is malformed ({contract.account_schema['pattern']})")
@@ -227,8 +238,6 @@ def _report(args: argparse.Namespace) -> int:
             print(f"insight-mock report: {problem.path or '/'}: {problem.message}", file=sys.stderr)
         return 2
     accepted = validation.accepted_params(contract, params)
-    from mockserver.reports import render_report, report_request
-    from mockserver.reports.render import extension_of
 
     request = report_request(contract, args.aid, accepted)
     output = Path(args.output or "")

@@ -1,52 +1,63 @@
-"""Synthetic Insight reports: deterministic rows rendered as CSV or PDF.
+"""Synthetic Insight reports: deterministic rows rendered as CSV or PDF, one module per data type.
 
 ``render_report(report_request(contract, aid, params), contract)`` is the entry point for the HTTP layer;
-``generate_rows`` gives the rows themselves. See ``data`` for how rows are
-derived, and ``vocabulary`` for what the loaded contract lets a request say.
+``generate_rows`` gives the rows themselves. ``registry`` names the data types and formats the mock renders and
+checks a contract against them at start; ``datatypes`` holds one module per data type; ``data`` the generic row
+machinery; ``csv`` and ``pdf`` the writers; ``vocabulary`` what the loaded contract lets a request say.
+
+Importing this package does not import fpdf (slow): ``mockserver.reports.pdf`` is loaded on the first PDF.
 """
 
-from mockserver.reports.csv import parse_csv, render_csv
-from mockserver.reports.data import (
+from mockserver.reports.csv import csv_headers, parse_csv, render_csv
+from mockserver.reports.data import Filters, Row, account_profile, matches
+from mockserver.reports.datatype import DataType
+from mockserver.reports.datatypes.checkout import CheckoutTransaction
+from mockserver.reports.datatypes.orders import OrderOperation
+from mockserver.reports.datatypes.wallets import WalletTransaction
+from mockserver.reports.registry import (
     CHECKOUT,
-    DATA_TYPES,
-    FILTERABLE_COLUMNS,
     ORDERS,
+    REPORTS,
     WALLETS,
-    CheckoutTransaction,
-    OrderOperation,
-    Row,
-    WalletTransaction,
-    account_profile,
+    Registry,
+    ReportsUnavailable,
+    UnknownDataType,
     generate_rows,
     generate_rows_between,
-    matches,
+    missing_renderers,
+    require_renderers,
 )
-from mockserver.reports.pdf import TABLE_ROW_LIMIT, render_pdf
-from mockserver.reports.render import RenderedReport, ReportRequest, render_report, report_request
+from mockserver.reports.render import RenderedReport, render_report
+from mockserver.reports.request import ReportRequest, report_request
 from mockserver.reports.vocabulary import Vocabulary, vocabulary_of
 
 __all__ = [
     "CHECKOUT",
-    "DATA_TYPES",
-    "FILTERABLE_COLUMNS",
     "ORDERS",
-    "TABLE_ROW_LIMIT",
+    "REPORTS",
     "WALLETS",
     "CheckoutTransaction",
+    "DataType",
+    "Filters",
     "OrderOperation",
+    "Registry",
     "RenderedReport",
     "ReportRequest",
+    "ReportsUnavailable",
     "Row",
+    "UnknownDataType",
     "Vocabulary",
     "WalletTransaction",
     "account_profile",
+    "csv_headers",
     "generate_rows",
     "generate_rows_between",
     "matches",
+    "missing_renderers",
     "parse_csv",
     "render_csv",
-    "render_pdf",
     "render_report",
     "report_request",
+    "require_renderers",
     "vocabulary_of",
 ]

@@ -1,9 +1,8 @@
 """What a report request may say, read from the loaded contract (``--spec``), never from the checked-in file.
 
 The contract decides the words (data types, schedules, languages, content types, filter keys, the account pattern);
-the report code decides what it can produce (a row generator per data type, a CSV for each, a PDF layout for some,
-translations, filterable columns). Building the vocabulary checks that the two fit, once, when a contract is first
-used for a report, so a contract asking for something the mock cannot render fails with a clear message.
+the registry (``mockserver.reports.registry``) decides what the mock can produce, and checks at start that every word
+of the contract has a renderer.
 """
 
 from __future__ import annotations
@@ -15,12 +14,9 @@ from typing import Final
 
 from contracts.model.contract import Contract
 from mockserver.reports import i18n
-from mockserver.reports.data import CHECKOUT, ROW_TYPES, WALLETS
 
-CSV: Final = "text/csv"
-PDF: Final = "application/pdf"
-#: Data types with a PDF layout (mockserver.reports.pdf); every data type has a CSV.
-PDF_LAYOUTS: Final = (CHECKOUT, WALLETS)
+#: What a variant without a ``contentType`` enum gets: the one format every report has.
+DEFAULT_CONTENT_TYPE: Final = "text/csv"
 
 
 @dataclass(frozen=True)
@@ -39,22 +35,15 @@ class Vocabulary:
 
 
 def vocabulary_from(contract: Contract) -> Vocabulary:
-    """The contract's report vocabulary; ``ValueError`` when it asks for a report the mock cannot produce."""
+    """The contract's report vocabulary (whether the mock can render it all is the registry's question)."""
     content_types: dict[str, tuple[str, ...]] = {}
     languages: dict[str, tuple[str, ...]] = {}
     filter_keys: dict[str, tuple[str, ...]] = {}
     for data_type, variant in contract.variants.items():
-        if data_type not in ROW_TYPES:
-            raise ValueError(f"the contract names dataType {data_type!r}, for which the mock has no report data")
-        content_types[data_type] = tuple(str(value) for value in variant.allowed("contentType")) or (CSV,)
-        for content_type in content_types[data_type]:
-            if content_type != CSV and not (content_type == PDF and data_type in PDF_LAYOUTS):
-                raise ValueError(f"the mock cannot render {data_type} reports as {content_type!r}")
+        content_types[data_type] = tuple(str(value) for value in variant.allowed("contentType")) or (
+            DEFAULT_CONTENT_TYPE,
+        )
         languages[data_type] = tuple(str(value) for value in variant.allowed("language")) or i18n.LANGUAGES
-        untranslated = set(languages[data_type]) - set(i18n.LANGUAGES)
-        if untranslated:
-            raise ValueError(f"the contract names report languages the mock has no words for: {sorted(untranslated)}")
-        # A declared key the rows have no column for is honoured too: no row has that value, so it matches none.
         filter_keys[data_type] = variant.filter_keys if "reportFilters" in variant.properties else ()
     return Vocabulary(
         account_pattern=contract.account_pattern,

@@ -8,7 +8,8 @@ answers. The admin API's handlers are called by Connexion itself.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import Any
 
 from anyio import to_thread
 from starlette.responses import Response
@@ -21,12 +22,12 @@ from mockserver.decisions.report_links import ADMIN_BASE, open_report_token, rep
 from mockserver.edge.frontdoor import REPORT_URL_NAME
 from mockserver.pages import journal_page
 from mockserver.pages.assets import PAGE_HEADERS
+from mockserver.reports.registry import REPORTS, Registry
+from mockserver.reports.render import RenderedReport, render_report, report_filename
+from mockserver.reports.request import ReportRequest, report_request
 from mockserver.service.gate import AcceptedRequest
 from mockserver.settings import Settings, setting_lines
 from mockserver.state.journal import Entry, Journal
-
-if TYPE_CHECKING:
-    from mockserver.reports import ReportRequest
 
 MAX_REMEMBERED_ANSWERS = 1024
 MAX_REMEMBERED_BODY = 4096  # bytes: larger bodies are answered afresh every time
@@ -35,10 +36,11 @@ MAX_REMEMBERED_BODY = 4096  # bytes: larger bodies are answered afresh every tim
 class Handlers:
     """The operations of the contract and of the admin API, bound to one app's configuration."""
 
-    def __init__(self, contract: Contract, settings: Settings, journal: Journal) -> None:
+    def __init__(self, contract: Contract, settings: Settings, journal: Journal, reports: Registry = REPORTS) -> None:
         self.contract = contract
         self.settings = settings
         self.journal = journal
+        self.reports = reports
         self.answers: dict[tuple[str, bytes], tuple[bytes, bytes]] = {}
         self.links = journal_page.Links(ADMIN_BASE, contract.base_path)
         self.origin = f"http://{settings.host}:{settings.port}"  # for a replayed request that named no Host
@@ -84,15 +86,14 @@ class Handlers:
         problems = validation.validate_body(self.contract, params)
         if problems:
             raise BadRequest("the report link names an invalid report", problems=problems)
-        from mockserver.reports import report_request  # imported on first download: fpdf is slow
-
         return report_request(self.contract, aid, validation.accepted_params(self.contract, params))
 
-    async def get_report(self, report_id: str) -> Response:
-        from mockserver.reports import render_report
+    async def _render(self, request: ReportRequest) -> RenderedReport:
+        render = partial(render_report, request, self.contract, reports=self.reports)
+        return await to_thread.run_sync(render)  # CPU work: off the event loop
 
-        request = self._report_request(report_id)
-        report = await to_thread.run_sync(render_report, request, self.contract)  # CPU work: off the event loop
+    async def get_report(self, report_id: str) -> Response:
+        report = await self._render(self._report_request(report_id))
         return Response(
             report.body,
             media_type=report.media_type,
@@ -117,16 +118,13 @@ class Handlers:
         url = entry["report_url"]
         if entry["status"] != 200 or not url:
             return None
-        from mockserver.reports import render_report
-        from mockserver.reports.render import report_filename
-
         try:
             request = self._report_request(url.rsplit("/", 1)[-1])
         except ApiError as error:
             return journal_page.ReportPreview(url, "report", "", problem=f"no preview: {error.message}")
         if request.content_type != "text/csv":
-            return journal_page.ReportPreview(url, report_filename(request), request.content_type)
-        report = await to_thread.run_sync(render_report, request, self.contract)
+            return journal_page.ReportPreview(url, report_filename(request, self.reports), request.content_type)
+        report = await self._render(request)
         return journal_page.csv_preview(url, report.filename, report.media_type, report.body, report.row_count)
 
     async def _entry_html(self, entry: Entry) -> str:

@@ -21,8 +21,14 @@ from contracts.model.contract import Contract
 from contracts.testing.live import MONTHLY
 from mockserver.app import create_app
 from mockserver.decisions.security import mint_token
-from mockserver.reports import account_profile, parse_csv, vocabulary_of
-from mockserver.reports.pdf import PDF_DATA_TYPES
+from mockserver.reports import (
+    REPORTS,
+    ReportsUnavailable,
+    account_profile,
+    missing_renderers,
+    parse_csv,
+    vocabulary_of,
+)
 from mockserver.settings import Settings
 from tests.conftest import ROOT, run_cli
 
@@ -43,7 +49,8 @@ def test_every_data_type_of_the_contract_has_a_report_with_the_contracts_content
         assert vocabulary.content_types[data_type] == variant.allowed("contentType")
         assert vocabulary.filter_keys[data_type] == variant.filter_keys
         assert vocabulary.schedules[data_type] == variant.schedules
-        assert (data_type in PDF_DATA_TYPES) == ("application/pdf" in variant.allowed("contentType"))
+        assert (REPORTS[data_type].pdf is not None) == ("application/pdf" in variant.allowed("contentType"))
+    assert missing_renderers(contract, REPORTS) == []
 
 
 def test_a_200_names_a_csv_report_that_downloads_with_a_telling_filename(client: TestClient) -> None:
@@ -144,7 +151,7 @@ def download(client: TestClient, body: dict[str, Any], aid: str = "P12345678") -
 
 
 def csv_rows(report: httpx.Response, data_type: str) -> list[Any]:
-    return parse_csv(report.content, data_type)
+    return parse_csv(report.content, REPORTS[data_type])
 
 
 def test_wallets_with_report_filters_downloads_the_unfiltered_report(client: TestClient) -> None:
@@ -215,13 +222,13 @@ def test_a_future_window_has_no_rows_and_today_has_none_after_now(client: TestCl
     assert all(row.created_at < before + timedelta(seconds=5) for row in rows)
 
 
-def contract_with_wallet_filters(folder: Path) -> Path:
-    """A contract in which wallets take store_id, card_id and terminal_id filters and accounts may start with X."""
+def contract_with_wallet_filters(folder: Path, keys: tuple[str, ...] = ("store_id", "card_id")) -> Path:
+    """A contract in which wallets take filters on ``keys`` and accounts may start with X."""
     document = spec.load_yaml((ROOT / "spec" / "insight.yaml").read_text(encoding="utf-8"))
     schemas = document["components"]["schemas"]
     wallets = schemas["InsightWalletsTransactionsReportParams"]["allOf"][0]["properties"]
-    keys = {"type": "string", "enum": ["store_id", "card_id", "terminal_id"]}
-    filter_items = {"type": "object", "properties": {"filter": keys, "value": {"type": "string"}}}
+    filter_key = {"type": "string", "enum": list(keys)}
+    filter_items = {"type": "object", "properties": {"filter": filter_key, "value": {"type": "string"}}}
     wallets["reportFilters"] = {"type": "array", "items": filter_items}
     document["components"]["parameters"]["accountId"]["schema"]["pattern"] = "^[PTX][0-9]{8}$"
     served = folder / "insight.yaml"
@@ -241,10 +248,19 @@ def test_report_filters_follow_the_contract_loaded_with_spec(tmp_path: Path) -> 
     }
     with TestClient(create_app(Settings(spec_path=served)), raise_server_exceptions=False) as other:
         rows = csv_rows(download(other, body, "X12345678"), "wallets/transactions")
-        # terminal_id is a key the synthetic rows have no column for: no row has that value.
-        unknown_column = {**body, "reportFilters": [{"filter": "terminal_id", "value": "T1"}]}
-        assert download(other, unknown_column, "X12345678").content.count(b"\r\n") == 1
     assert rows and all(row.store_id == store for row in rows)
+
+
+def test_a_contract_filter_the_report_rows_cannot_apply_stops_the_app(tmp_path: Path) -> None:
+    # terminal_id: the synthetic wallet rows have no such field, so the filter could only ever be ignored or match
+    # nothing; either would be a report that lies about the data, so the mock refuses the contract instead.
+    served = contract_with_wallet_filters(tmp_path, ("store_id", "terminal_id"))
+    with pytest.raises(ReportsUnavailable) as refused:
+        create_app(Settings(spec_path=served))
+    assert refused.value.problems == (
+        "the contract allows filter 'terminal_id' for dataType 'wallets/transactions', "
+        "whose report rows have no field it selects",
+    )
 
 
 # -- the offline command ----------------------------------------------------------------------------------------

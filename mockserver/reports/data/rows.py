@@ -1,21 +1,18 @@
-"""The row types of each data type, their column order and the data-type names."""
+"""What every data type's rows share: the row base, filters, and the plan that generates one day's rows."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import date, datetime
 from operator import attrgetter
-from typing import Final
+from typing import Any, TypeVar, get_type_hints
 
-CHECKOUT: Final = "checkout/transactions"
-
-ORDERS: Final = "orders/orderoperations"
-
-WALLETS: Final = "wallets/transactions"
-
-DATA_TYPES: Final = (CHECKOUT, ORDERS, WALLETS)
-
+#: ``(key, value)`` pairs: same key repeated = OR, different keys = AND.
 Filters = tuple[tuple[str, str], ...]
+
+#: A filter grouped per row field: the values that field may hold.
+Wanted = Mapping[str, frozenset[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,107 +23,77 @@ class Row:
     created_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class CheckoutTransaction(Row):
-    """A checkout transaction; amounts are minor units (øre, öre, cent)."""
-
-    store_id: str
-    payout_destination_id: str
-    merchant_reference: str
-    payment_product: str
-    payment_product_type: str
-    status: str
-    amount: int
-    captured_amount: int
-    refunded_amount: int
-    currency: str
+row_order = attrgetter("created_at", "id")
 
 
-@dataclass(frozen=True, slots=True)
-class OrderOperation(Row):
-    """An operation on an order; ``id`` is the operation id, ``amount`` >= 0."""
+@dataclass(frozen=True)
+class DayPlan:
+    """How one report generates its rows day by day: only the entities its filters leave are generated.
 
-    order_id: str
-    operation_type: str
-    amount: int
-    currency: str
-    store_id: str
-    operation_payout_destination: str
+    ``rows_of(day)`` gives the rows of one UTC day, in any order. ``answered`` names the row fields whose filters the
+    choice of entities already applied; filters on any other field are tested row by row.
+    """
 
-
-@dataclass(frozen=True, slots=True)
-class WalletTransaction(Row):
-    """A wallet (gift/loyalty card) transaction; ``amount`` is signed."""
-
-    card_id: str
-    operation_type: str
-    amount: int
-    currency: str
-    balance_after: int
-    store_id: str
+    rows_of: Callable[[date], list[Row]]
+    answered: frozenset[str] = frozenset()
 
 
-#: Column order per data type (row attribute names); CSV files follow it.
-COLUMNS: Final[dict[str, tuple[str, ...]]] = {
-    CHECKOUT: (
-        "id",
-        "created_at",
-        "store_id",
-        "payout_destination_id",
-        "merchant_reference",
-        "payment_product",
-        "payment_product_type",
-        "status",
-        "amount",
-        "captured_amount",
-        "refunded_amount",
-        "currency",
-    ),
-    ORDERS: (
-        "id",
-        "order_id",
-        "created_at",
-        "operation_type",
-        "amount",
-        "currency",
-        "store_id",
-        "operation_payout_destination",
-    ),
-    WALLETS: (
-        "id",
-        "created_at",
-        "card_id",
-        "operation_type",
-        "amount",
-        "currency",
-        "balance_after",
-        "store_id",
-    ),
-}
+#: ``(data type, account id, wanted) -> DayPlan``. The data type is the name the registry gives it, part of every seed.
+Planner = Callable[[str, str, Wanted], DayPlan]
 
-ROW_TYPES: Final[dict[str, type[Row]]] = {
-    CHECKOUT: CheckoutTransaction,
-    ORDERS: OrderOperation,
-    WALLETS: WalletTransaction,
-}
-
-CHECKOUT_STATUSES: Final = (
-    "AUTHORIZED",
-    "CAPTURED",
-    "PARTIALLY_CAPTURED",
-    "REFUNDED",
-    "PARTIALLY_REFUNDED",
-    "AUTHORIZATION_VOIDED",
-    "FAILED",
-)
-
-ORDER_OPERATION_TYPES: Final = ("capture", "partial_capture", "refund", "partial_refund", "void")
-
-WALLET_OPERATION_TYPES: Final = ("top_up", "purchase", "refund", "expiry")
-
-_row_order = attrgetter("created_at", "id")
+Entity = TypeVar("Entity")
 
 
-def check_data_type(data_type: str) -> None:
-    if data_type not in DATA_TYPES:
-        raise ValueError(f"unknown data type {data_type!r}; expected one of {DATA_TYPES}")
+def entity_after_entity(
+    entities: Sequence[Entity], rows_of: Callable[[Entity, date], list[Row]], answered: frozenset[str] = frozenset()
+) -> DayPlan:
+    """A plan whose day is the rows of each entity (a store, a payout destination's store...) in turn."""
+
+    def day_rows(day: date) -> list[Row]:
+        rows: list[Row] = []
+        for entity in entities:
+            rows.extend(rows_of(entity, day))
+        return rows
+
+    return DayPlan(day_rows, answered)
+
+
+# Row classes live as long as the process; their fields are read once each.
+_FIELD_TYPES: dict[type[Row], dict[str, Any]] = {}
+
+
+def field_types(row_type: type[Row]) -> dict[str, Any]:
+    """The row fields in declaration order, each with its type."""
+    known = _FIELD_TYPES.get(row_type)
+    if known is None:
+        hints = get_type_hints(row_type)
+        known = _FIELD_TYPES[row_type] = {field.name: hints[field.name] for field in fields(row_type)}
+    return known
+
+
+def text_fields(row_type: type[Row]) -> frozenset[str]:
+    """The fields a filter can name: the text ones (ids, codes, currencies)."""
+    return frozenset(name for name, kind in field_types(row_type).items() if kind is str)
+
+
+def group_filters(row_type: type[Row], filters: Filters) -> dict[str, frozenset[str]]:
+    """``(("store_id","A"),("store_id","B"))`` -> ``{"store_id": {"A","B"}}``; every key must be a text field."""
+    allowed = text_fields(row_type)
+    grouped: dict[str, set[str]] = {}
+    for pair in filters:
+        if not (isinstance(pair, tuple) and len(pair) == 2):
+            raise ValueError(f"a filter must be a (key, value) pair, got {pair!r}")
+        key, value = pair
+        if not isinstance(key, str) or not isinstance(value, str):
+            raise ValueError(f"filter key and value must be strings, got {pair!r}")
+        if key not in allowed:
+            raise ValueError(
+                f"{row_type.__name__} rows have no column {key!r} to filter on; columns: {sorted(allowed)}"
+            )
+        grouped.setdefault(key, set()).add(value)
+    return {key: frozenset(values) for key, values in grouped.items()}
+
+
+def matches(row: Row, filters: Filters) -> bool:
+    """Whether a row passes ``filters``: OR within a key, AND across keys."""
+    return all(getattr(row, key) in values for key, values in group_filters(type(row), filters).items())

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from mockserver.reports import (
     CHECKOUT,
-    DATA_TYPES,
     ORDERS,
+    REPORTS,
     WALLETS,
     CheckoutTransaction,
     OrderOperation,
@@ -24,7 +24,7 @@ from mockserver.reports import (
     generate_rows_between,
     matches,
 )
-from mockserver.reports.data import ORDER_OPERATION_TYPES
+from mockserver.reports.datatypes.orders import OPERATION_TYPES as ORDER_OPERATION_TYPES
 
 BUSY_AID = "P79049437"  # a chain with ~70 stores (see test_the_busy_account_is_a_chain)
 PROPERTY = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -78,7 +78,7 @@ def test_the_busy_account_is_a_chain() -> None:
 
 
 @PROPERTY
-@given(aid=aids, data_type=st.sampled_from(DATA_TYPES), start=days, length=st.integers(1, 9))
+@given(aid=aids, data_type=st.sampled_from(REPORTS.names), start=days, length=st.integers(1, 9))
 def test_a_period_is_the_concatenation_of_its_days(aid: str, data_type: str, start: date, length: int) -> None:
     end = start + timedelta(days=length)
     assert generate_rows(aid, data_type, start, end) == day_by_day(aid, data_type, start, end)
@@ -87,7 +87,7 @@ def test_a_period_is_the_concatenation_of_its_days(aid: str, data_type: str, sta
 @settings(max_examples=6, deadline=None)
 @given(
     aid=st.sampled_from([BUSY_AID, "T00000001", "P55555555"]),
-    data_type=st.sampled_from(DATA_TYPES),
+    data_type=st.sampled_from(REPORTS.names),
     month=st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 1)).map(lambda d: d.replace(day=1)),
 )
 def test_two_twice_a_month_halves_make_the_month(aid: str, data_type: str, month: date) -> None:
@@ -100,7 +100,7 @@ def test_two_twice_a_month_halves_make_the_month(aid: str, data_type: str, month
 
 
 @PROPERTY
-@given(aid=aids, data_type=st.sampled_from(DATA_TYPES), start=days, length=st.integers(0, 5))
+@given(aid=aids, data_type=st.sampled_from(REPORTS.names), start=days, length=st.integers(0, 5))
 def test_every_row_lies_inside_the_period_in_utc(aid: str, data_type: str, start: date, length: int) -> None:
     end = start + timedelta(days=length)
     lower = datetime(start.year, start.month, start.day, tzinfo=UTC)
@@ -112,7 +112,7 @@ def test_every_row_lies_inside_the_period_in_utc(aid: str, data_type: str, start
 
 
 @PROPERTY
-@given(aid=aids, data_type=st.sampled_from(DATA_TYPES), start=days, length=st.integers(1, 4))
+@given(aid=aids, data_type=st.sampled_from(REPORTS.names), start=days, length=st.integers(1, 4))
 def test_rows_are_sorted_by_time_then_id_and_ids_are_unique(aid: str, data_type: str, start: date, length: int) -> None:
     rows = generate_rows(aid, data_type, start, start + timedelta(days=length))
     keys = [(row.created_at, row.id) for row in rows]
@@ -301,7 +301,7 @@ def test_an_and_of_a_store_and_a_destination_it_does_not_pay_out_to_yields_no_ro
 
 
 @PROPERTY
-@given(aid=aids, data_type=st.sampled_from(DATA_TYPES), start=days, hours=st.integers(-14, 14))
+@given(aid=aids, data_type=st.sampled_from(REPORTS.names), start=days, hours=st.integers(-14, 14))
 def test_a_window_in_an_offset_is_the_rows_of_its_utc_span(aid: str, data_type: str, start: date, hours: int) -> None:
     offset = timezone(timedelta(hours=hours))
     since = datetime(start.year, start.month, start.day, tzinfo=offset)

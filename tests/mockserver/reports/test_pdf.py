@@ -14,14 +14,15 @@ from pypdf import PdfReader
 from mockserver.reports import (
     CHECKOUT,
     ORDERS,
-    TABLE_ROW_LIMIT,
+    REPORTS,
     WALLETS,
     CheckoutTransaction,
+    ReportRequest,
     account_profile,
     generate_rows,
-    render_pdf,
 )
 from mockserver.reports.i18n import format_integer, format_minor_units
+from mockserver.reports.pdf import TABLE_ROW_LIMIT, render_pdf
 
 BUSY_AID = "P79049437"
 NOVEMBER = (date(2026, 11, 1), date(2026, 12, 1))
@@ -37,10 +38,8 @@ def render(
     schedule: str = "monthly",
 ) -> bytes:
     rows = generate_rows(aid, data_type, start, end, filters)
-    return render_pdf(
-        rows, aid=aid, data_type=data_type, start=start, end=end, language=language,
-        schedule=schedule, filters=filters,
-    )  # fmt: skip
+    request = ReportRequest(aid, data_type, start, end, language, "application/pdf", filters, schedule)
+    return render_pdf(rows, request, REPORTS[data_type])
 
 
 def page_texts(body: bytes) -> list[str]:

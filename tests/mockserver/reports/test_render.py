@@ -17,6 +17,7 @@ from contracts.model.contract import default_contract
 from mockserver.reports import (
     CHECKOUT,
     ORDERS,
+    REPORTS,
     WALLETS,
     RenderedReport,
     ReportRequest,
@@ -87,7 +88,7 @@ def test_the_csv_report_holds_exactly_the_generated_rows(
                                    language=language, schedule=""))  # fmt: skip
     rows = generate_rows(aid, data_type, start, end)
     assert report.row_count == len(rows)
-    assert parse_csv(report.body, data_type) == rows
+    assert parse_csv(report.body, REPORTS[data_type]) == rows
 
 
 @pytest.mark.parametrize(

@@ -1,17 +1,66 @@
-"""wallets/transactions: gift and loyalty cards whose balances chain across days."""
+"""Wallet transactions: gift and loyalty cards (one entity per *card*) whose balances chain across days.
+
+``amount`` is **signed** minor units: credits (``top_up``, ``refund``) are
+positive, debits (``purchase``, ``expiry``) negative, and
+``balance_after`` = previous balance + ``amount`` for every row of a card,
+across days. To make that a pure function of the day, time is cut into
+aligned blocks of 16 days (``date.toordinal() // 16``). A card is active on a
+digest-chosen, never empty, subset of each block's days. Its balance at the
+start of a block is a digest-derived "level"; after each active day the
+balance equals a digest-derived checkpoint, and after the block's last active
+day it equals the next block's level. A day's transactions (an optional
+expiry, refund and top-up first, then purchases) are planned to move the
+balance from the day's opening value to its closing checkpoint without ever
+going negative. So a card's opening balance on any day is computable in O(1)
+without generating earlier days.
+
+The contract declares no filters for wallets; a contract that does is served too (any text column, by its name).
+"""
 
 from __future__ import annotations
 
 import math
 import random
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Final
 
 from mockserver.reports.data.accounts import _PER_NOK, COUNTRY_CURRENCY, AccountProfile, _luhn_check, account_profile
 from mockserver.reports.data.calendar import _day_start, _draw_seconds, _hour_cdf, _utc_offset_hours
-from mockserver.reports.data.rows import WALLETS, Row, WalletTransaction
+from mockserver.reports.data.rows import DayPlan, Row, Wanted
 from mockserver.reports.data.seeding import _base58ish, _Choice, _digest, _rng, _standard_normal, _unit
+from mockserver.reports.datatype import DataType
+from mockserver.reports.layout import (
+    COUNT,
+    CURRENCY,
+    Column,
+    GroupBy,
+    Measure,
+    PdfLayout,
+    Summary,
+    field,
+    money,
+    totals_per_currency,
+    value_then_currency,
+)
+from mockserver.reports.layout import pdf_text as text
+
+
+@dataclass(frozen=True, slots=True)
+class WalletTransaction(Row):
+    """A wallet (gift/loyalty card) transaction; ``amount`` is signed."""
+
+    card_id: str
+    operation_type: str
+    amount: int
+    currency: str
+    balance_after: int
+    store_id: str
+
+
+#: In the order the PDF lists them.
+OPERATION_TYPES: Final = ("top_up", "purchase", "refund", "expiry")
 
 
 def wallet_card_ids(aid: str) -> tuple[str, ...]:
@@ -167,14 +216,14 @@ def _card_home_store(aid: str, card_id: str) -> str:
     return _wallet_store_choice(aid).pick_at(_unit(_digest("wallet-home", aid, card_id), 0))
 
 
-def _wallet_card_day(profile: AccountProfile, card_id: str, day: date) -> list[Row]:
+def _card_day(data_type: str, profile: AccountProfile, card_id: str, day: date) -> list[Row]:
     balances = card_day_balances(profile.aid, card_id, day)
     if balances is None:
         return []
     opening, closing = balances
     aid = profile.aid
     currency = COUNTRY_CURRENCY[profile.home_country]
-    rng = _rng(WALLETS, aid, day.isoformat(), card_id)
+    rng = _rng(data_type, aid, day.isoformat(), card_id)
     plan = _wallet_plan(rng, opening, closing, currency)
     if not plan:
         return []
@@ -210,3 +259,92 @@ def _wallet_card_day(profile: AccountProfile, card_id: str, day: date) -> list[R
             )
         )
     return rows
+
+
+def plan(data_type: str, aid: str, wanted: Wanted) -> DayPlan:
+    """Every card of the account; filters are tested row by row."""
+    profile = account_profile(aid)
+    cards = wallet_card_ids(aid)
+
+    def rows_of(day: date) -> list[Row]:
+        rows: list[Row] = []
+        block, offset = divmod(day.toordinal(), _WALLET_BLOCK_DAYS)
+        for card_id in cards:
+            # Most cards are idle on most days: skip them before any work.
+            if _card_active_days(aid, card_id, block) >> offset & 1:
+                rows.extend(_card_day(data_type, profile, card_id, day))
+        return rows
+
+    return DayPlan(rows_of)
+
+
+PDF: Final = PdfLayout(
+    summaries=(
+        totals_per_currency(
+            Measure("col.credits", lambda row: row.amount if row.amount >= 0 else 0),
+            Measure("col.debits", lambda row: row.amount if row.amount < 0 else 0),
+            Measure("col.net_change", field("amount")),
+        ),
+        Summary(
+            "per_operation_type",
+            by=(GroupBy("operation_type", "col.operation_type", 60, labels="operation_type"), CURRENCY),
+            measures=(COUNT, Measure("col.amount", field("amount"))),
+            order=value_then_currency(OPERATION_TYPES),
+        ),
+    ),
+    table=(
+        Column("col.created", 28, "L", lambda row, book: book.moment(row.created_at)),
+        Column("col.transaction_id", 52, "L", lambda row, book: row.id),
+        Column("col.card", 30, "L", lambda row, book: row.card_id),
+        Column("col.operation_type", 26, "L", lambda row, book: book.label("operation_type", row.operation_type)),
+        Column("col.store", 45, "L", lambda row, book: text(row.store_id)),
+        Column("col.currency", 14, "L", lambda row, book: row.currency),
+        Column("col.amount", 36, "R", money("amount")),
+        Column("col.balance_after", 36, "R", money("balance_after")),
+    ),
+)
+
+WORDS: Final = {
+    "en": {
+        "title": "Wallets transactions report",
+        "csv.card_id": "Card ID",
+        "csv.amount": "Amount (minor units, signed)",
+        "csv.balance_after": "Balance after (minor units)",
+        "per_operation_type": "Per operation type",
+        "col.credits": "Credits",
+        "col.debits": "Debits",
+        "col.net_change": "Net change",
+        "col.operation_type": "Operation type",
+        "col.card": "Card",
+        "col.balance_after": "Balance after",
+        "operation_type.top_up": "Top-up",
+        "operation_type.purchase": "Purchase",
+        "operation_type.refund": "Refund",
+        "operation_type.expiry": "Expiry",
+    },
+    "no": {
+        "title": "Rapport over lommeboktransaksjoner",
+        "csv.card_id": "Kort-ID",
+        "csv.amount": "Beløp (minste valutaenhet, med fortegn)",
+        "csv.balance_after": "Saldo etter (minste valutaenhet)",
+        "per_operation_type": "Fordelt på transaksjonstype",
+        "col.credits": "Innskudd",
+        "col.debits": "Uttak",
+        "col.net_change": "Nettoendring",
+        "col.operation_type": "Transaksjonstype",
+        "col.card": "Kort",
+        "col.balance_after": "Saldo etter",
+        "operation_type.top_up": "Påfylling",
+        "operation_type.purchase": "Kjøp",
+        "operation_type.refund": "Refusjon",
+        "operation_type.expiry": "Utløp",
+    },
+}
+
+REPORT: Final = DataType(
+    row_type=WalletTransaction,
+    plan=plan,
+    csv_columns=("id", "created_at", "card_id", "operation_type", "amount", "currency", "balance_after", "store_id"),
+    words=WORDS,
+    pdf=PDF,
+)
