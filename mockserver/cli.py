@@ -64,11 +64,19 @@ def token_advice(settings: Settings, secret_flag: str | None, public_key_flag: s
     return f"insight-mock token --scope write:insight --secret {shown}   {send}"
 
 
+def worker_app() -> Any:
+    """uvicorn's factory in each worker process of ``serve --workers N``: the app, from the settings ``serve`` left in
+    the environment (``INSIGHT_MOCK_*``)."""
+    from mockserver import Settings, create_app
+
+    return create_app(Settings.from_env())
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from contracts.model.contract import load_contract
-    from mockserver.app import create_app
+    from mockserver import create_app  # the package imports it with Connexion's import-time warning silenced
     from mockserver.decisions.controls import parse_latency
     from mockserver.edge.protocols import uvicorn_options
     from mockserver.settings import SETTINGS_VARIABLE, Settings
@@ -124,7 +132,7 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"  Token:       {token_advice(settings, args.jwt_secret, args.jwt_public_key_file)}")
     print(f"  Journal:     http://{settings.host}:{settings.port}/_mock/requests", flush=True)
     uvicorn.run(
-        app if settings.workers == 1 else "mockserver.app:create_app_from_env",
+        app if settings.workers == 1 else "mockserver.cli:worker_app",  # not __name__: "__main__" under -m
         **uvicorn_options(),  # headers over 16 KiB: our 431, whatever the parser
         factory=settings.workers > 1,
         host=settings.host,
