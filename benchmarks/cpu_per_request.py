@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 from starlette.types import ASGIApp, Message  # noqa: E402
 
 from benchmarks.bare_starlette import app as bare_app  # noqa: E402
+from benchmarks.harness import varied_requests  # noqa: E402
 from contracts.document import spec  # noqa: E402
 from contracts.model.contract import Contract, contract_from_document  # noqa: E402
 from contracts.rules import periods  # noqa: E402
@@ -57,13 +58,11 @@ def report_path(aid: str) -> str:
 
 
 def requests_to_send(distinct: int) -> list[Request]:
-    """One valid request, or ``distinct`` distinct ones (drawn with a fixed seed, each to its own account)."""
+    """One valid request, or ``distinct`` distinct ones: the harness's (drawn with a fixed seed, each to its own
+    account)."""
     if distinct <= 1:
         return [(report_path(VALID_AID), json.dumps(MONTHLY).encode())]
-    from contracts.testing.strategies import draws, report_params
-
-    bodies = draws(report_params(), distinct, 20261201)
-    return [(report_path(f"P{index:08d}"), json.dumps(body).encode()) for index, body in enumerate(bodies)]
+    return [(report_path(aid), body.encode()) for aid, body in varied_requests(distinct)]
 
 
 def request_scope(path: str, body: bytes) -> dict[str, object]:
