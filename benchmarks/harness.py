@@ -1,17 +1,23 @@
 """Side-by-side benchmark: our mock, bare Starlette (the Python ceiling) and Prism 5's static mock, in one run.
 
     .venv/bin/python benchmarks/harness.py [--duration 15] [--connections 32] [--rounds 2] [--workers 1 2]
-                                           [--bodies 1] [--starts 9]
+                                           [--bodies 1] [--starts 9] [--also-tree PATH ...] [--uvicorn-protocol]
 
 Every server gets the same load on 127.0.0.1 (`wrk -t2 -cN -dS` with a bearer token): one valid POST again and
 again, or with ``--bodies N`` N distinct valid requests in turn (bodies drawn by ``report_params()``, each to its
-own account id), which with N over 4096 measures the mock without any of its caches helping (the window rules keep
-4096 answers, the routing 1024 decisions). Runs are interleaved (mock, bare, Prism, Prism -v error, mock, ...) and
-repeated, so the noise of this shared machine hits all alike; medians are printed with the ratios to Prism as users
-run it (/Prism), to Prism with its per-request logging off (/Prism-e, the fair figure: the mock logs no request
-either) and to bare Starlette (/bare), which runs on the same uvicorn protocol as the mock, so /bare measures the
-app alone. Start-up is measured from spawn to the first 200, polled every 5 ms with a request that costs the poller
-about 0.03 ms; it is measured apart from the load runs, ``--starts`` times per server, interleaved, after our modules'
+own account id), which with N over 4096 measures the mock without its caches helping beyond the token's claims (the
+window rules keep 4096 verdicts). Runs are interleaved (mock, bare, Prism, Prism -v error, mock, ...) and repeated,
+so the noise of this shared machine hits all alike; medians are printed with the ratios to Prism as users run it
+(/Prism), to Prism with its per-request logging off (/Prism-e, the fair figure: the mock logs no request either) and
+to bare Starlette (/bare), which runs on the same uvicorn protocol as the mock, so /bare measures the app alone.
+"CPU us/req" is the CPU time the server's processes spent (user and system, from /proc) per request wrk completed:
+less moved than req/s by whatever else competes for the cores. ``--also-tree PATH`` adds the mock of another
+checkout (started in its directory with this interpreter, so its modules are the ones imported), to compare two
+versions in one run; ``--uvicorn-protocol`` adds the mock on uvicorn's own httptools protocol, without our one write
+per answer (``mockserver.edge.coalescing``).
+
+Start-up is measured from spawn to the first 200, polled every 5 ms with a request that costs the poller about
+0.03 ms; it is measured apart from the load runs, ``--starts`` times per server, interleaved, after our modules'
 bytecode is compiled as an install leaves it (see the README's first command). Prism is installed with npm into
 benchmarks/prism/ (not a project dependency) and is skipped with a message when npm is missing. Then:
 `report_params()` draws per second next to Schemathesis' own body generation for the operation, and the busy-account
@@ -56,6 +62,7 @@ class Server:
     name: str
     command: Callable[[int], list[str]]
     base: str  # the path prefix the server serves the operation under
+    cwd: Path = ROOT  # where it is started: a mock imports the modules of the checkout it is started in
 
 
 @dataclass
@@ -65,10 +72,11 @@ class Run:
     p99_ms: float
     rss_mib: float
     bad: int
+    cpu_us_per_request: float
 
 
-def tree_rss_mib(pid: int) -> float:
-    """Resident memory of a process and all its descendants (uvicorn workers, node children), from /proc."""
+def process_tree(pid: int) -> list[int]:
+    """A process and all its descendants (uvicorn workers, node children), from /proc."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -77,10 +85,18 @@ def tree_rss_mib(pid: int) -> float:
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(parent, []).append(int(entry.name))
-    total, stack = 0, [pid]
+    found, stack = [], [pid]
     while stack:
         current = stack.pop()
+        found.append(current)
         stack += children.get(current, [])
+    return found
+
+
+def tree_rss_mib(pid: int) -> float:
+    """Resident memory of a process and all its descendants, from /proc."""
+    total = 0
+    for current in process_tree(pid):
         try:
             status = Path(f"/proc/{current}/status").read_text()
         except OSError:
@@ -90,12 +106,26 @@ def tree_rss_mib(pid: int) -> float:
     return total / 1024
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User and system CPU time spent so far by a process and its live descendants, from /proc."""
+    total = 0
+    for current in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime and stime, in clock ticks
+    return total / CLOCK_TICKS
+
+
 def start(server: Server, port: int) -> tuple[subprocess.Popen[bytes], float, str]:
     url = f"http://127.0.0.1:{port}{server.base}{REPORT_PATH}"
     began = time.perf_counter()
-    process = subprocess.Popen(
-        server.command(port), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-    )
+    quiet = subprocess.DEVNULL
+    process = subprocess.Popen(server.command(port), cwd=server.cwd, stdout=quiet, stderr=quiet, start_new_session=True)
     try:
         wait_until_serving(url, process, 60.0, json=BODY, headers={"Authorization": f"Bearer {TOKEN}"})
     except RuntimeError:
@@ -162,7 +192,7 @@ def wrk_script(directory: Path, bodies: int) -> Path:
     return script
 
 
-def load(url: str, script: Path, duration: int, connections: int) -> tuple[float, float, float, int]:
+def load(url: str, script: Path, duration: int, connections: int) -> tuple[float, float, float, int, int]:
     output = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-s", str(script), url],
         capture_output=True,
@@ -172,15 +202,20 @@ def load(url: str, script: Path, duration: int, connections: int) -> tuple[float
     ).stdout
     found = {
         key: re.search(pattern, output)
-        for key, pattern in {"rps": r"Requests/sec:\s+([\d.]+)", "p50": r"P50 ([\d.]+)", "p99": r"P99 ([\d.]+)"}.items()
+        for key, pattern in {
+            "rps": r"Requests/sec:\s+([\d.]+)",
+            "p50": r"P50 ([\d.]+)",
+            "p99": r"P99 ([\d.]+)",
+            "count": r"(\d+) requests in",
+        }.items()
     }
     if not all(found.values()):
         raise RuntimeError(f"unexpected wrk output:\n{output}")
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
     bad = (int(non_2xx.group(1)) if non_2xx else 0) + errors
-    rps, p50, p99 = (float(found[key].group(1)) for key in ("rps", "p50", "p99"))  # type: ignore[union-attr]
-    return rps, p50 / 1000, p99 / 1000, bad
+    rps, p50, p99, count = (float(found[key].group(1)) for key in ("rps", "p50", "p99", "count"))  # type: ignore[union-attr]
+    return rps, p50 / 1000, p99 / 1000, bad, int(count)
 
 
 def ensure_prism() -> bool:
@@ -219,7 +254,9 @@ def ensure_prism() -> bool:
 PRISM_CONTRACT = contract_spec.SERVED_PATH
 
 
-def starlette_command(app: str, workers: int) -> Callable[[int], list[str]]:
+def starlette_command(
+    app: str, workers: int, protocol: str = "mockserver.edge.protocols:LimitedHttpToolsProtocol"
+) -> Callable[[int], list[str]]:
     """uvicorn's command line serving ``app`` on the mock's protocol (one write per answer), as quiet as the mock."""
     return lambda port: [
         sys.executable,
@@ -227,7 +264,7 @@ def starlette_command(app: str, workers: int) -> Callable[[int], list[str]]:
         "uvicorn",
         app,
         "--http",
-        "mockserver.edge.protocols:LimitedHttpToolsProtocol",
+        protocol,
         "--port",
         str(port),
         "--no-access-log",
@@ -238,17 +275,27 @@ def starlette_command(app: str, workers: int) -> Callable[[int], list[str]]:
     ]
 
 
-def servers(workers: int, with_prism: bool, prism_spec: Path) -> list[Server]:
-    python = sys.executable
-    spec = str(prism_spec)
-    found = [
-        Server(
-            f"insight mock ({workers}w)",
-            lambda port: [python, "-m", "mockserver.cli", "serve", "--port", str(port), "--workers", str(workers)],
-            "/v1",
-        ),
-        Server(f"bare Starlette ({workers}w)", starlette_command("benchmarks.bare_starlette:app", workers), "/v1"),
+def mock_command(workers: int) -> Callable[[int], list[str]]:
+    """``insight-mock serve`` as a user starts it, on ``port``."""
+    return lambda port: [
+        *(sys.executable, "-m", "mockserver.cli", "serve"),
+        *("--port", str(port), "--workers", str(workers)),
     ]
+
+
+def servers(workers: int, with_prism: bool, prism_spec: Path, args: argparse.Namespace) -> list[Server]:
+    spec = str(prism_spec)
+    found = [Server(f"insight mock ({workers}w)", mock_command(workers), "/v1")]
+    found += [
+        Server(f"mock @{tree.name[:12]} ({workers}w)", mock_command(workers), "/v1", tree) for tree in args.also_tree
+    ]
+    if args.uvicorn_protocol:
+        # The same app (the factory each `serve --workers` worker runs) on uvicorn's own protocol.
+        command = starlette_command("mockserver.cli:worker_app", workers, protocol="httptools")
+        found.append(Server(f"mock, uvicorn's ({workers}w)", lambda port: [*command(port), "--factory"], "/v1"))
+    found.append(
+        Server(f"bare Starlette ({workers}w)", starlette_command("benchmarks.bare_starlette:app", workers), "/v1")
+    )
     if with_prism:
         found += [
             Server("Prism static", lambda port: [str(PRISM), "mock", "-p", str(port), spec], ""),
@@ -262,11 +309,12 @@ def measure_servers(args: argparse.Namespace) -> None:
         print("wrk is not installed (Debian: apt-get install wrk); skipping the HTTP comparison")
         return
     with_prism = ensure_prism()
-    compile_sources()
+    for tree in (ROOT, *args.also_tree):
+        compile_sources(tree)
     with tempfile.TemporaryDirectory() as scratch:
         script = wrk_script(Path(scratch), args.bodies)
         for workers in args.workers:
-            chosen = servers(workers, with_prism and workers == args.workers[0], PRISM_CONTRACT)
+            chosen = servers(workers, with_prism and workers == args.workers[0], PRISM_CONTRACT, args)
             print_startups(measure_startups([*chosen, import_floor(workers)], args.starts), workers)
             runs: dict[str, list[Run]] = {server.name: [] for server in chosen}
             for _ in range(args.rounds):
@@ -274,21 +322,23 @@ def measure_servers(args: argparse.Namespace) -> None:
                     process, _, url = start(server, free_port())
                     try:
                         load(url, script, 2, args.connections)  # warm-up
-                        rps, p50, p99, bad = load(url, script, args.duration, args.connections)
-                        runs[server.name].append(Run(rps, p50, p99, tree_rss_mib(process.pid), bad))
+                        cpu_before = tree_cpu_seconds(process.pid)
+                        rps, p50, p99, bad, count = load(url, script, args.duration, args.connections)
+                        cpu_us = (tree_cpu_seconds(process.pid) - cpu_before) / count * 1e6
+                        runs[server.name].append(Run(rps, p50, p99, tree_rss_mib(process.pid), bad, cpu_us))
                     finally:
                         stop(process)
             print_table(runs, args, workers)
 
 
-def compile_sources() -> None:
+def compile_sources(tree: Path) -> None:
     """Our modules' bytecode, as the README's first command leaves it: a server started here then reads it.
 
     Where PYTHONDONTWRITEBYTECODE is set (as on this machine) Python neither writes nor finds it otherwise, and each
     start of the mock compiled its sources again: about 40 ms of a 0.38 s start-up.
     """
     for package in ("contracts", "mockserver"):
-        compileall.compile_dir(ROOT / package, quiet=1)
+        compileall.compile_dir(tree / package, quiet=1)
 
 
 def import_floor(workers: int) -> Server:
@@ -332,6 +382,7 @@ COLUMNS = (
     ("p99 ms", 8),
     ("RSS MiB", 9),
     ("bad", 6),
+    ("CPU us/req", 12),
     ("/Prism", 8),
     ("/Prism-e", 10),
     ("/bare", 7),
@@ -358,6 +409,7 @@ def print_table(runs: dict[str, list[Run]], args: argparse.Namespace, workers: i
             f"{median([r.p99_ms for r in items]):.2f}",
             f"{median([r.rss_mib for r in items]):.1f}",
             str(sum(r.bad for r in items)),
+            f"{median([r.cpu_us_per_request for r in items]):.0f}",
             f"{rps[name] / prism:.2f}" if prism else "n/a",
             f"{rps[name] / quiet_prism:.2f}" if quiet_prism else "n/a",
             f"{rps[name] / bare:.2f}",
@@ -406,6 +458,16 @@ def main() -> int:
     )
     parser.add_argument("--starts", type=int, default=9, help="start-ups measured per server (default 9)")
     parser.add_argument("--skip-reports", action="store_true", help="skip the report-generation figures")
+    parser.add_argument(
+        "--also-tree",
+        type=Path,
+        action="append",
+        default=[],
+        help="also run the mock of this checkout (e.g. a worktree of an older commit), in the same interleaved rounds",
+    )
+    parser.add_argument(
+        "--uvicorn-protocol", action="store_true", help="also run the mock on uvicorn's own protocol (no coalescing)"
+    )
     args = parser.parse_args()
     measure_servers(args)
     measure_generation()

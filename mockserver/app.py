@@ -1,11 +1,11 @@
 """Build the mock: Connexion serves the contract; around it only what must see every answer.
 
     Preflight (failed CORS preflights in the Error shape) -> [CORS] -> AnswerWhileStopping (503 on Ctrl-C)
-    -> HeaderLimit (431) -> Landing (/ to the page, /v1 to Swagger UI) -> FrontDoor (Prefer, latency, journal)
+    -> HeaderLimit (431) -> Landing (/ to the page, /v1 to Swagger UI) -> FrontDoor (Prefer: delay, latency, journal)
     -> Connexion AsyncApp:
-        ServerError -> Exception -> NoSlashRedirect -> Routing (from the contract)
+        ServerError -> Exception -> ContractRouting (from the documents)
         -> ContractGate (report operation: checks, then the handler resolved from its operationId)
-        -> Swagger UI -> Lifespan -> Context -> Connexion's own handlers (admin API), 404, 405
+        -> Swagger UI -> Lifespan -> Context -> Connexion's own handlers (admin API), the served documents, 404
 
 ``mockserver.service.connexion_app`` builds the Connexion part; ``mockserver.service.gate`` is the routed middleware
 that checks the report operation and dispatches it to its handler (``mockserver.service.handlers``).
@@ -91,8 +91,3 @@ def create_app(
     if settings.cors_origins:
         app = with_cors(app, settings.cors_origins)
     return Preflight(app, settings.cors_origins)  # failed CORS preflights in the Error shape
-
-
-def create_app_from_env() -> ASGIApp:
-    """The uvicorn factory: each worker process builds its app from ``INSIGHT_MOCK_*`` variables."""
-    return create_app(Settings.from_env())

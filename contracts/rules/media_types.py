@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -16,7 +15,6 @@ class MediaType:
         return tuple(value for key, value in self.parameters if key == name)
 
 
-@lru_cache(maxsize=256)  # a client sends the same few headers again and again; the answer is immutable
 def parse_media_type(header: str | None) -> MediaType:
     """``application/json; charset="UTF-8"`` -> ``MediaType("application/json", (("charset", "UTF-8"),))``."""
     essence, *rest = (header or "").split(";")

@@ -63,8 +63,7 @@ def _import_quietly() -> None:
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        import mockserver.app
-        import mockserver.service.connexion_app  # noqa: F401
+        from mockserver import create_app  # noqa: F401  (the package silences Connexion's note about httpx)
 
 
 class BackgroundMock:

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
-from typing import Any
 
 from mockserver.decisions.errors import BadRequest
 
@@ -95,27 +93,3 @@ def parse_latency(text: str) -> Latency:
     if high < low or high > MAX_DELAY_MS:
         raise ValueError(f"latency {text!r} must be an increasing range of at most {MAX_DELAY_MS} ms")
     return Latency(low, high)
-
-
-PREFER_EXTENSION = "insight_mock.prefer"  # where a request's parsed Prefer header is kept in its ASGI scope
-
-
-def preferences_of(
-    scope: MutableMapping[str, Any], headers: Mapping[str, str], declared: tuple[int, ...]
-) -> Preferences:
-    """The request's preferences, parsed once per request: the first caller parses, later ones read the scope.
-
-    The front door asks first (for ``delay``) and the gate later (for ``code``): a malformed header is remembered and
-    refused with its 400 by whoever needs the preferences to answer, and never delays anything.
-    """
-    extensions = scope.setdefault("extensions", {})
-    parsed: Preferences | BadRequest | None = extensions.get(PREFER_EXTENSION)
-    if parsed is None:
-        try:
-            parsed = parse_prefer(headers.get("prefer"), declared)
-        except BadRequest as error:
-            parsed = error
-        extensions[PREFER_EXTENSION] = parsed
-    if isinstance(parsed, BadRequest):
-        raise BadRequest(parsed.message)  # a fresh exception: one raised twice would carry its first traceback
-    return parsed

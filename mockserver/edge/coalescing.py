@@ -4,8 +4,8 @@ uvicorn writes an answer's head (status line and headers) and its body with two 
 answer costs two ``send()`` system calls and, with ``TCP_NODELAY``, two TCP segments, which the client reads with two
 ``recv()`` calls. The ASGI app sends the body right after the head without waiting for anything, so the two writes
 always fall in the same turn of the loop: :class:`CoalescingTransport` holds them until the end of that turn and
-writes them as one. Measured on the report operation under wrk (``benchmarks/harness.py``), this cut the mock's CPU
-per answer by about a fifth.
+writes them as one. 7.9% less CPU per request: 211 against 229 us on uvicorn's own protocol, distinct requests
+(harness.py --bodies 5000 --uvicorn-protocol, CPU us/req, 2026-12-03).
 
 Nothing is held longer than the turn that wrote it, nothing is reordered, and large writes (reports) go out at once,
 so uvicorn's flow control still sees the real buffer.

@@ -13,11 +13,11 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mockserver.decisions.controls import Latency, preferences_of
+from mockserver.decisions.controls import Latency, parse_prefer
 from mockserver.decisions.errors import BadRequest
-from mockserver.edge.reading import request_headers
 from mockserver.state.journal import (
     MAX_ANSWER,
     MAX_BODY,
@@ -91,11 +91,11 @@ class FrontDoor:
     def _is_api(self, path: str) -> bool:
         return path.startswith(self.api_prefix) and not path.startswith(self.ui) and path not in self.documents
 
-    def _delay_seconds(self, scope: Scope, headers: Mapping[str, str]) -> float:
+    def _delay_seconds(self, headers: Mapping[str, str]) -> float:
         if not self.has_latency and "prefer" not in headers:
             return 0.0  # nothing can ask for a delay: no Prefer to parse, no random draw
         try:
-            requested_ms = preferences_of(scope, headers, self.declared_statuses).delay_ms
+            requested_ms = parse_prefer(headers.get("prefer"), self.declared_statuses).delay_ms
         except BadRequest:
             requested_ms = 0  # the gate refuses a malformed Prefer with a 400, which must not wait first
         return self.latency.sample_seconds(self.rng) + requested_ms / 1000
@@ -105,8 +105,8 @@ class FrontDoor:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        headers = request_headers(scope)
-        delay = self._delay_seconds(scope, headers)
+        headers = Headers(scope=scope)
+        delay = self._delay_seconds(headers)
         if delay > 0:
             await asyncio.sleep(delay)
         status = 0

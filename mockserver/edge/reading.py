@@ -1,30 +1,10 @@
-"""Reading a request off ASGI: its headers once per request, and its body within a size limit."""
+"""Reading a request's body off ASGI, within a size limit."""
 
 from __future__ import annotations
 
-from starlette.types import Receive, Scope
+from starlette.types import Receive
 
 from mockserver.decisions.errors import PayloadTooLarge
-
-HEADERS_EXTENSION = "insight_mock.headers"  # where a request's headers, read once, are kept in its ASGI scope
-
-
-def request_headers(scope: Scope) -> dict[str, str]:
-    """The request's headers by lower-case name, the first of repeated ones, read once per request.
-
-    Starlette's ``Headers.get`` scans and decodes the whole list on every lookup, and the front door and the gate
-    look up five between them: the first caller reads the ASGI list in one pass, later ones find it in the scope.
-    """
-    extensions = scope.setdefault("extensions", {})
-    found: dict[str, str] | None = extensions.get(HEADERS_EXTENSION)
-    if found is None:
-        found = {}
-        for name, value in scope["headers"]:
-            key = name.decode("latin-1").lower()
-            if key not in found:
-                found[key] = value.decode("latin-1")
-        extensions[HEADERS_EXTENSION] = found
-    return found
 
 
 class ClientDisconnected(Exception):

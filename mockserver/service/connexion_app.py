@@ -1,43 +1,47 @@
 """The Connexion app at the centre of the mock: it routes every request from the served contract.
 
-    ServerError -> Exception (errors in our shape) -> NoSlashRedirect -> Routing (the contract's paths and the
-    admin API's) -> ContractGate (the report operation: checks, then its handler) -> Swagger UI -> Lifespan ->
-    Context -> the operation handlers (the admin API)
+    ServerError -> Exception (errors in our shape) -> ContractRouting (the contract's paths and the admin API's)
+    -> ContractGate (the report operation: checks, then its handler) -> ServedDocuments ({base}/openapi.json and
+    .yaml) -> Swagger UI -> Lifespan -> Context -> the operation handlers (the admin API), 404
 
-Connexion's own SecurityMiddleware and RequestValidationMiddleware are left out: the gate does what they would
-(and what the contract can only say in prose), in one pass. Response validation is off: the tests and the contract
-checker validate responses; doing it per request would only slow the mock down. Every error Connexion or Starlette
-raises is turned into the contract's Error object here.
+Connexion is used through its documented seams only: ``AsyncApp(middlewares=...)``, ``add_api``,
+``add_error_handler``, a ``Resolver``, ``SwaggerUIOptions``, and ``SpecMiddleware`` / ``RoutedMiddleware`` subclasses
+that talk through the ``ROUTING_CONTEXT`` scope extension. Its own SecurityMiddleware and RequestValidationMiddleware
+are left out: the gate does what they would (and what the contract can only say in prose), in one pass. Response
+validation is off: the tests and the contract checker validate responses; doing it per request would only slow the
+mock down. Every error Connexion or Starlette raises is turned into the contract's Error object here.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
-from connexion.middleware import routing as connexion_routing
+from connexion.middleware import SpecMiddleware
 from connexion.middleware.abstract import ROUTING_CONTEXT
 from connexion.middleware.context import ContextMiddleware
 from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.lifespan import LifespanMiddleware
-from connexion.middleware.routing import RoutingMiddleware, RoutingOperation
 from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
+from connexion.spec import Specification
 from starlette.exceptions import HTTPException
-from starlette.routing import Mount, Route, Router
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contracts.document import spec
 from contracts.model.contract import Contract
-from contracts.model.routes import OperationRoute, allowed_methods, routes_of, whole_path
+from contracts.model.routes import OperationRoute, allowed_methods, routes_of
 from mockserver.decisions import errors
 from mockserver.decisions.report_links import ADMIN_BASE
 from mockserver.edge.responses import error_response
@@ -79,27 +83,17 @@ def _missing_base_path(contract: Contract, request: ConnexionRequest) -> str:
     return f"; the operation is at {contract.method} {right} (the API's paths start with {contract.base_path})"
 
 
-def _from_http_exception(
-    allow_table: tuple[OperationRoute, ...], contract: Contract, request: ConnexionRequest, error: Exception
-) -> ConnexionResponse:
-    """Starlette's routing answers (404 no route, 405 wrong method).
-
-    Connexion adds one Starlette route per operation, so Starlette's 405 lists only the methods of the first route
-    the path matched (GET, HEAD on ``/_mock/requests``, without DELETE): ``Allow`` is taken from the documents.
-    """
+def _from_http_exception(contract: Contract, request: ConnexionRequest, error: Exception) -> ConnexionResponse:
+    """Starlette's answers below the routing: no route (404, with a hint when only the base path is missing), a served
+    document asked with another method (405)."""
     assert isinstance(error, HTTPException)
-    headers = {key: value for key, value in (error.headers or {}).items() if key.lower() != "allow"}
-    allowed = {key.lower(): value for key, value in (error.headers or {}).items()}.get("allow")
-    if error.status_code == 405:
-        allowed = allowed_methods(allow_table, request.url.path) or allowed
-        headers = {**headers, "Allow": allowed} if allowed else headers
     if error.status_code == 404:
         message = "no such route" + _missing_base_path(contract, request)
-    elif error.status_code == 405 and allowed:
-        message = f"method not allowed on this route; allowed: {allowed}"
+    elif error.status_code == 405:
+        message = f"method not allowed on this route; allowed: {(error.headers or {}).get('Allow', 'GET')}"
     else:
         message = str(error.detail)
-    return _from_status(error.status_code, message, headers)
+    return _from_status(error.status_code, message, error.headers)
 
 
 def _from_problem(_request: ConnexionRequest, error: Exception) -> ConnexionResponse:
@@ -113,138 +107,125 @@ def _from_unexpected(_request: ConnexionRequest, error: Exception) -> ConnexionR
     return _as_connexion(error_response(errors.InternalError("the mock failed unexpectedly; see its log")))
 
 
-MAX_REMEMBERED_ROUTES = 1024  # distinct (method, path) decisions kept; a client cycling through paths clears them
+class ContractRouting(SpecMiddleware):  # type: ignore[misc]  # connexion ships no type hints
+    """The routing of the Connexion app, from the documents' paths, with the one matcher of ``contracts.model.routes``.
 
+    In Connexion's middleware stack (``AsyncApp(middlewares=...)``) in place of its ``RoutingMiddleware``, and doing
+    its job for the middlewares after it: the operation a request names goes into the scope's ``ROUTING_CONTEXT``
+    extension (``api_base_path`` and ``operation_id``, what Connexion's ``RoutedMiddleware`` subclasses read), its
+    path parameters into ``path_params``. The matcher is the proxy's too, so the two agree on every path, and it
+    matches the whole decoded path: ``/v1/accounts/P1%0A/insight/generate-report`` is the report operation with a
+    malformed account id (its 400) and ``/v1/.../generate-report%0A`` no route, where Starlette's router, which
+    Connexion's uses, reads the first as no route and the second as the operation.
 
-@dataclass(frozen=True)
-class RouteDecision:
-    """What Connexion's router decided for one method and path: what its ``RoutingOperation`` puts into the scope."""
-
-    path_params: dict[str, Any]
-    api_base_path: str
-    operation_id: str | None
-    next_app: ASGIApp
-
-
-def _route_key(scope: Scope) -> tuple[str, str, str]:
-    return scope["method"], scope.get("root_path", ""), scope["path"]
-
-
-class RememberedOperation(RoutingOperation):  # type: ignore[misc]  # connexion ships no type hints
-    """Connexion's ``RoutingOperation`` that also records its decision for the method and path it routed."""
-
-    def __init__(self, routed: RoutingOperation, decisions: dict[tuple[str, str, str], RouteDecision]) -> None:
-        super().__init__(routed.operation_id, routed.next_app)
-        self.decisions = decisions
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        routed = connexion_routing._scope.get()  # the request's scope, as Connexion's router received it
-        if len(self.decisions) >= MAX_REMEMBERED_ROUTES:
-            self.decisions.clear()
-        self.decisions[_route_key(routed)] = RouteDecision(
-            dict(scope.get("path_params", {})),
-            _root_path(scope)[len(_root_path(routed)) :],
-            self.operation_id,
-            self.next_app,
-        )
-        await super().__call__(scope, receive, send)
-
-
-def _root_path(scope: Scope) -> str:
-    return str(scope.get("route_root_path", scope.get("root_path", "")))
-
-
-class ContractRouting(RoutingMiddleware):  # type: ignore[misc]  # connexion ships no type hints
-    """Connexion's routing, with each route matching the whole decoded path, and its decisions remembered.
-
-    Whole paths (``contracts.routes.whole_path``): as Starlette compiles them, ``/v1/accounts/P1%0A/insight/
-    generate-report`` is "no route" (a mount's ``.`` stops at the line break) while ``/v1/.../generate-report%0A`` is
-    the operation (``$`` matches before a final line break). Here the first is the report operation with a malformed
-    account id (its 400) and the second no route.
-
-    Remembered decisions: Connexion routes by walking Starlette's routers (a mount per API, then a route per
-    operation), which costs more than anything else in the routing of a request. A decision depends only on the
-    method and the path, so the operation each routed (method, path) reached is kept, and the next request for it is
-    put into the scope exactly as Connexion's ``RoutingOperation`` does, without the walk. The routing table stays
-    Connexion's; only requests it routed to an operation are remembered (never a 404 or a 405), at most
-    ``MAX_REMEMBERED_ROUTES`` of them.
+    A path no operation matches passes on with no operation (Swagger UI, the served documents or a 404 below), except
+    an operation's path with a trailing slash, a 404 that says where the operation is; a path that matches with
+    another method is a 405 whose ``Allow`` lists every method its documents declare for it.
     """
 
     def __init__(self, app: ASGIApp) -> None:
-        super().__init__(app)
-        self.decisions: dict[tuple[str, str, str], RouteDecision] = {}
-
-    def add_api(self, specification: Any, base_path: str | None = None, arguments: Any = None, **kwargs: Any) -> None:
-        super().add_api(specification, base_path=base_path, arguments=arguments, **kwargs)
-        self.decisions.clear()
-        routers: list[Any] = [self.router]
-        while routers:
-            for route in routers.pop().routes:
-                if isinstance(route, Mount | Route):
-                    route.path_regex = whole_path(route.path_regex)
-                if isinstance(route, Route) and type(route.app) is RoutingOperation:
-                    route.app = RememberedOperation(route.app, self.decisions)
-                if isinstance(route, Mount) and isinstance(route.app, Router):
-                    routers.append(route.app)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        decision = self.decisions.get(_route_key(scope)) if scope["type"] == "http" else None
-        if decision is None:
-            await super().__call__(scope, receive, send)
-            return
-        # What RoutingMiddleware and RoutingOperation do for a routed request, in the same order, on a copy.
-        routed = dict(scope)
-        connexion_routing._scope.set(routed)
-        routed.setdefault("path_params", {}).update(decision.path_params)
-        context = routed.setdefault("extensions", {}).setdefault(ROUTING_CONTEXT, {})
-        context.update({"api_base_path": decision.api_base_path, "operation_id": decision.operation_id})
-        await decision.next_app(routed, receive, send)
-
-
-class NoSlashRedirect:
-    """The report route with a trailing slash is a 404 in our shape, not Starlette's empty 307 to the slash-less path:
-    a client posting JSON would follow it with a GET, or not at all."""
-
-    def __init__(self, app: ASGIApp, *, contract: Contract) -> None:
         self.app = app
-        self.route = contract.route
+        self.routes: list[tuple[str, OperationRoute]] = []  # (the API's base path, one of its operations)
+
+    def add_api(self, specification: Specification, base_path: str | None = None, **_: Any) -> None:
+        base = specification.base_path if base_path is None else base_path
+        self.routes += [(base, route) for route in routes_of(specification.raw, base)]
+
+    def _api_of(self, path: str) -> str | None:
+        return next((base for base, _ in self.routes if path.startswith(base + "/")), None)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "")
-        if scope["type"] == "http" and path.endswith("/") and self.route.match(path[:-1]) is not None:
-            missing = errors.NotFound(f"no such route; the operation is at {path[:-1]} (no trailing slash)")
-            await error_response(missing)(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
             return
+        path, method = scope["path"], scope["method"]
+        found = False
+        for base, route in self.routes:
+            params = route.match(path)
+            if params is None:
+                continue
+            if route.method == method or (method == "HEAD" and route.method == "GET"):
+                scope["path_params"] = params
+                context = {"api_base_path": base, "operation_id": route.operation_id}
+                scope.setdefault("extensions", {})[ROUTING_CONTEXT] = context
+                await self.app(scope, receive, send)
+                return
+            found = True
+        if found:
+            allowed = allowed_methods((route for _, route in self.routes), path)
+            raise errors.MethodNotAllowed(
+                f"method not allowed on this route; allowed: {allowed}", headers={"Allow": str(allowed)}
+            )
+        if path.endswith("/") and any(route.match(path[:-1]) is not None for _, route in self.routes):
+            # Not Starlette's empty 307 to the path without it: a client posting JSON would follow it with a GET.
+            raise errors.NotFound(f"no such route; the operation is at {path[:-1]} (no trailing slash)")
+        scope.setdefault("extensions", {})[ROUTING_CONTEXT] = {
+            "api_base_path": self._api_of(path),
+            "operation_id": None,
+        }
         await self.app(scope, receive, send)
+
+
+class ServedDocuments:
+    """``{base}/openapi.json`` and ``{base}/openapi.yaml`` of each API: its file as written (``$ref``s and component
+    names kept, as code generators need them), with ``servers`` pointing at this mock (the base path under the
+    request's root path). Connexion's Swagger UI reads them; its own copies would be dereferenced."""
+
+    def __init__(self, app: ASGIApp, *, documents: Mapping[str, spec.Json]) -> None:
+        routes = []
+        for base_path, document in documents.items():
+            routes += [
+                Route(f"{base_path}/openapi.json", partial(self.json, document, base_path), methods=["GET"]),
+                Route(f"{base_path}/openapi.yaml", partial(self.yaml, document, base_path), methods=["GET"]),
+            ]
+        self.router = Router(routes, default=app)  # another method is its 405; every other path goes on
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.router(scope, receive, send)
+
+    @staticmethod
+    def served(document: spec.Json, base_path: str, request: Request) -> spec.Json:
+        return {**document, "servers": [{"url": request.scope.get("root_path", "") + base_path}]}
+
+    async def json(self, document: spec.Json, base_path: str, request: Request) -> Response:
+        served = self.served(document, base_path, request)
+        return Response(json.dumps(served, ensure_ascii=False), media_type="application/json")
+
+    async def yaml(self, document: spec.Json, base_path: str, request: Request) -> Response:
+        return Response(spec.dump_yaml(self.served(document, base_path, request)), media_type="text/yaml")
 
 
 def build_connexion_app(
     document: spec.Json, contract: Contract, settings: Settings, operations: Mapping[str, Callable[..., Any]]
 ) -> AsyncApp:
     """The Connexion app; ``operations`` maps each operationId (the contract's and the admin API's) to its handler."""
+    admin = spec.load_yaml(spec.ADMIN_PATH.read_text(encoding="utf-8"))
+    apis = ((document, contract.base_path), (admin, ADMIN_BASE))
+    missing = [route.operation_id for api in apis for route in routes_of(*api) if route.operation_id not in operations]
+    if missing:  # Connexion's routed middlewares would skip them, and every request to them would be a 500
+        raise ValueError(f"no handler for the operation(s) {', '.join(missing)}")
     app = AsyncApp(
         __name__,
         middlewares=[
             ServerErrorMiddleware,
             ExceptionMiddleware,
-            partial(NoSlashRedirect, contract=contract),
             ContractRouting,
             partial(ContractGate, contract=contract, settings=settings),
             # After the gate, not before routing as in Connexion's default stack: the report operation never pays
-            # for Swagger UI's own router; its paths are in no API's contract, so routing passes them on.
+            # for these routers; their paths are in no API's contract, so routing passes them on.
+            partial(ServedDocuments, documents={base_path: served for served, base_path in apis}),
             SwaggerUIMiddleware,
             LifespanMiddleware,
             ContextMiddleware,
         ],
         resolver=Resolver(function_resolver=operations.__getitem__),
-        swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path="/ui"),
+        # Swagger UI reads {base}/openapi.json, served by ServedDocuments: Connexion's copy would be dereferenced.
+        swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui=True, swagger_ui_path="/ui"),
     )
-    app.add_api(document, base_path=contract.base_path)
-    admin = spec.load_yaml(spec.ADMIN_PATH.read_text(encoding="utf-8"))
-    app.add_api(admin, base_path=ADMIN_BASE)
-    allow_table = routes_of(admin, ADMIN_BASE) + routes_of(document, contract.base_path)
+    for served, base_path in apis:
+        app.add_api(served, base_path=base_path)
     app.add_error_handler(errors.ApiError, _from_api_error)
-    app.add_error_handler(HTTPException, partial(_from_http_exception, allow_table, contract))
+    app.add_error_handler(HTTPException, partial(_from_http_exception, contract))
     app.add_error_handler(ProblemException, _from_problem)
     app.add_error_handler(Exception, _from_unexpected)
     return app

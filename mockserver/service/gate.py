@@ -29,6 +29,7 @@ from typing import Any
 
 from connexion.middleware.abstract import ROUTING_CONTEXT, RoutedAPI, RoutedMiddleware
 from connexion.operations import AbstractOperation
+from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -87,8 +88,8 @@ class ReportOperation:
         await response(scope, receive, send)
 
     async def _answer(self, scope: Scope, receive: Receive) -> Response:
-        headers = reading.request_headers(scope)
-        preferences = controls.preferences_of(scope, headers, self.contract.declared_statuses)
+        headers = Headers(scope=scope)
+        preferences = controls.parse_prefer(headers.get("prefer"), self.contract.declared_statuses)
         forced = errors.FORCED.get(preferences.code or 200)
         if forced is not None and preferences.skip_validation:
             raise forced()

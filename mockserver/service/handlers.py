@@ -19,7 +19,7 @@ from contracts.model.contract import Contract
 from mockserver.decisions.acceptance import check_account
 from mockserver.decisions.errors import ApiError, BadRequest, NotFound, json_bytes
 from mockserver.decisions.report_links import ADMIN_BASE, open_report_token, report_path
-from mockserver.edge.frontdoor import REPORT_URL_NAME
+from mockserver.edge.frontdoor import REPORT_URL_HEADER
 from mockserver.pages import journal_page
 from mockserver.pages.assets import PAGE_HEADERS
 from mockserver.reports.registry import REPORTS, Registry
@@ -28,9 +28,6 @@ from mockserver.reports.request import ReportRequest, report_request
 from mockserver.service.gate import AcceptedRequest
 from mockserver.settings import Settings, setting_lines
 from mockserver.state.journal import Entry, Journal
-
-MAX_REMEMBERED_ANSWERS = 1024
-MAX_REMEMBERED_BODY = 4096  # bytes: larger bodies are answered afresh every time
 
 
 class Handlers:
@@ -41,7 +38,6 @@ class Handlers:
         self.settings = settings
         self.journal = journal
         self.reports = reports
-        self.answers: dict[tuple[str, bytes], tuple[bytes, bytes]] = {}
         self.links = journal_page.Links(ADMIN_BASE, contract.base_path)
         self.origin = f"http://{settings.host}:{settings.port}"  # for a replayed request that named no Host
 
@@ -58,26 +54,9 @@ class Handlers:
         }
 
     def generate_report(self, accepted: AcceptedRequest) -> Response:
-        """200: the accepted params, echoed as the contract's ``InsightReportParams``, and where the report is.
-
-        Both are a pure function of the account and the body as sent (the params are that body, checked, with the
-        contract's defaults), so the encoded pair is remembered for a body sent again: encoding the echo and signing
-        the link cost more than all the checks before. At most ``MAX_REMEMBERED_ANSWERS`` pairs, of small bodies.
-        """
-        key = (accepted.aid, accepted.body)
-        answer = self.answers.get(key)
-        if answer is None:
-            path = report_path(accepted.aid, accepted.params, self.settings.report_key)
-            answer = json_bytes(accepted.params), path.encode("latin-1")
-            if len(accepted.body) <= MAX_REMEMBERED_BODY:
-                if len(self.answers) >= MAX_REMEMBERED_ANSWERS:
-                    self.answers.clear()
-                self.answers[key] = answer
-        echo, path_bytes = answer
-        response = Response(echo, media_type="application/json")
-        # Appended as bytes: passing ``headers=`` makes Starlette lower-case and re-encode every header per answer.
-        response.raw_headers.append((REPORT_URL_NAME, accepted.base_url.encode("latin-1") + path_bytes))
-        return response
+        """200: the accepted params, echoed as the contract's ``InsightReportParams``, and where the report is."""
+        link = accepted.base_url + report_path(accepted.aid, accepted.params, self.settings.report_key)
+        return Response(json_bytes(accepted.params), media_type="application/json", headers={REPORT_URL_HEADER: link})
 
     def _report_request(self, report_id: str) -> ReportRequest:
         """What a report link names, checked as generate-report checks a body."""

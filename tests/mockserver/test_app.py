@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from starlette.responses import Response
@@ -15,7 +14,7 @@ from contracts.document import spec
 from contracts.model.contract import Contract
 from contracts.testing.live import MONTHLY, VALID_AID
 from mockserver.app import create_app
-from mockserver.decisions import acceptance, controls, security
+from mockserver.decisions import acceptance, security
 from mockserver.service.gate import AcceptedRequest
 from mockserver.settings import Settings
 
@@ -56,21 +55,6 @@ def test_a_handler_that_fails_is_a_500_in_the_error_shape(contract: Contract, au
         response = client.post(PATH, json=MONTHLY, headers=auth_headers)
     assert response.status_code == 500 and response.json()["error"]["code"] == "INTERNAL_ERROR"
     assert "boom" not in response.text
-
-
-def test_the_prefer_header_is_parsed_once_per_request(
-    client: TestClient, auth_headers: dict[str, str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls: list[str | None] = []
-    original = controls.parse_prefer
-
-    def counting(header: str | None, declared: tuple[int, ...]) -> Any:
-        calls.append(header)
-        return original(header, declared)
-
-    monkeypatch.setattr(controls, "parse_prefer", counting)
-    response = client.post(PATH, json=MONTHLY, headers={**auth_headers, "Prefer": "code=500, delay=1"})
-    assert response.status_code == 500 and calls == ["code=500, delay=1"]
 
 
 def test_the_journal_shows_the_body_that_was_sent(client: TestClient, auth_headers: dict[str, str]) -> None:

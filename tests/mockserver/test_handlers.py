@@ -1,4 +1,4 @@
-"""The report operation's handler: the echo and the report link, remembered for a body sent again, never mixed up."""
+"""The report operation's handler: the echo and the report link, a pure function of the account, body and host."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from contracts.testing.live import MONTHLY, VALID_AID
 from mockserver.decisions.acceptance import check_body
 from mockserver.decisions.report_links import open_report_token
 from mockserver.decisions.security import ANONYMOUS
-from mockserver.service import handlers
 from mockserver.service.gate import AcceptedRequest
 from mockserver.service.handlers import Handlers
 from mockserver.settings import Settings
@@ -48,12 +47,10 @@ def test_the_answer_echoes_the_params_with_defaults_and_links_to_the_report(
     assert aid == VALID_AID and params == echo
 
 
-def test_a_body_sent_again_gets_the_same_answer_remembered(handler: Handlers, contract: Contract) -> None:
+def test_a_body_sent_again_gets_the_same_answer(handler: Handlers, contract: Contract) -> None:
     first = answer(handler, accepted(contract, MONTHLY))
-    second = answer(handler, accepted(contract, MONTHLY))
-    assert first == second
-    assert len(handler.answers) == 1
-    assert first == answer(Handlers(contract, Settings(), Journal(10)), accepted(contract, MONTHLY))  # as if fresh
+    assert first == answer(handler, accepted(contract, MONTHLY))
+    assert first == answer(Handlers(contract, Settings(), Journal(10)), accepted(contract, MONTHLY))  # another worker
 
 
 def test_each_account_and_each_body_gets_its_own_answer(handler: Handlers, contract: Contract) -> None:
@@ -74,16 +71,3 @@ def test_the_link_keeps_the_host_each_request_used(handler: Handlers, contract: 
     answer(handler, request)
     elsewhere = AcceptedRequest(request.aid, request.params, request.principal, "http://mock.test:9000", request.body)
     assert answer(handler, elsewhere)[1].startswith("http://mock.test:9000/_mock/reports/")
-
-
-def test_remembered_answers_are_bounded_and_large_bodies_are_not_kept(
-    handler: Handlers, contract: Contract, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(handlers, "MAX_REMEMBERED_ANSWERS", 2)
-    for language in ("no", "en", "no", "en", "no"):
-        answer(handler, accepted(contract, {**MONTHLY, "language": language, "note": language}))
-        assert len(handler.answers) <= 2
-    handler.answers.clear()
-    padded = json.dumps(MONTHLY).encode() + b" " * handlers.MAX_REMEMBERED_BODY
-    echo, _ = answer(handler, accepted(contract, MONTHLY, raw=padded))
-    assert echo["schedule"] == "monthly" and handler.answers == {}

@@ -5,16 +5,8 @@ from __future__ import annotations
 import random
 
 import pytest
-from starlette.datastructures import Headers
 
-from mockserver.decisions.controls import (
-    MAX_DELAY_MS,
-    PREFER_EXTENSION,
-    Latency,
-    parse_latency,
-    parse_prefer,
-    preferences_of,
-)
+from mockserver.decisions.controls import Latency, parse_latency, parse_prefer
 from mockserver.decisions.errors import BadRequest
 
 DECLARED = (200, 400, 401, 403, 404, 405, 413, 415, 500)
@@ -49,27 +41,6 @@ def test_an_undeclared_code_or_a_bad_delay_is_a_400_that_explains(header: str) -
     with pytest.raises(BadRequest) as raised:
         parse_prefer(header, DECLARED)
     assert "declared: 200, 400, 401" in raised.value.message or "milliseconds" in raised.value.message
-
-
-def scope_with_prefer(value: str) -> dict[str, object]:
-    return {"type": "http", "headers": [(b"prefer", value.encode())]}
-
-
-def test_the_prefer_header_is_parsed_once_per_request_and_kept_in_the_scope() -> None:
-    scope = scope_with_prefer(f"code=500, delay={MAX_DELAY_MS}")
-    first = preferences_of(scope, Headers(scope=scope), DECLARED)
-    assert (first.code, first.delay_ms) == (500, MAX_DELAY_MS)
-    assert scope["extensions"] == {PREFER_EXTENSION: first}  # type: ignore[comparison-overlap]
-    # A later reader gets the parsed value, even if it asks with another header: nothing is parsed twice.
-    assert preferences_of(scope, Headers(raw=[]), DECLARED) is first
-
-
-@pytest.mark.parametrize("header", ["delay=99999999", "delay=\u00b9", "code=418, delay=100"])
-def test_a_malformed_prefer_is_remembered_and_refused_with_a_400_by_each_reader(header: str) -> None:
-    scope = scope_with_prefer(header)
-    for _ in range(2):
-        with pytest.raises(BadRequest):
-            preferences_of(scope, Headers(scope=scope), DECLARED)
 
 
 @pytest.mark.parametrize(
