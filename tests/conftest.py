@@ -8,7 +8,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -21,6 +21,7 @@ from mockserver.decisions.security import mint_token
 from mockserver.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI") == "true"
 
 settings.register_profile(
     "ci", max_examples=60, deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow]
@@ -32,6 +33,16 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 def pytest_report_header() -> str:
     return f"hypothesis profile: {settings._current_profile}, seed: {os.environ.get('HYPOTHESIS_SEED', 'random')}"
+
+
+def missing_tool(reason: str) -> NoReturn:
+    """A tool a test needs is not installed: the test skips, with ``reason`` naming the command that installs it.
+
+    In CI (``CI=true``) it fails instead: CI installs every tool, and a skip there would hide a broken install step.
+    """
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: a missing tool is a failure, not a skip)")
+    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")

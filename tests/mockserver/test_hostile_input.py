@@ -794,9 +794,7 @@ def test_a_lying_content_length_holds_only_its_own_connection_while_others_are_s
         liar.sendall(wire(headers={"Content-Length": "500", "Connection": "keep-alive"}))
         with pytest.raises(TimeoutError):
             liar.recv(1024)  # HTTP says the server waits for the 390 bytes still owed
-        started = time.perf_counter()
-        assert_still_serving(origin)
-        assert time.perf_counter() - started < 1.0
+        assert_still_serving(origin)  # within CASE_TIMEOUT, while the liar still holds its connection
     assert_still_serving(origin)
 
 
