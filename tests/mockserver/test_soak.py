@@ -44,7 +44,7 @@ class Profile:
     timeout_seconds: int
 
 
-CI = Profile("ci", max_examples=300, min_generated=400, timeout_seconds=120)
+CI = Profile("ci", max_examples=100, min_generated=150, timeout_seconds=120)
 FULL = Profile("full soak", max_examples=5000, min_generated=5000, timeout_seconds=1800)
 PROFILE = FULL if SOAK else CI
 
