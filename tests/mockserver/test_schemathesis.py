@@ -9,7 +9,7 @@ the live test's command:
     \\
         run http://127.0.0.1:8080/v1/openapi.json --url http://127.0.0.1:8080/v1 \\
         --checks all --mode all --phases examples,coverage,fuzzing,stateful \\
-        --seed 20261125 --max-examples 300 \\
+        --seed 20261125 --max-examples 100 \\
         -H "Authorization: Bearer $(.venv/bin/insight-mock token --scope write:insight)"
 
 (``--url`` because the served document's ``servers`` entry is the relative ``/v1``.)

@@ -2,7 +2,8 @@
 
 Two sizes of one test, so that nothing is ever skipped:
 
-* by default (CI), a seeded run of a few hundred cases that takes seconds;
+* by default (CI), a seeded run of about three hundred cases (100 fuzzed, the rest from the examples and coverage
+  phases) that takes seconds;
 * with ``INSIGHT_SOAK=1``, the full soak: at least 5,000 generated cases (``--max-examples`` bounds the fuzzing phase
   per operation; the examples and coverage phases add their own ~230 cases), about four minutes on one core.
 
