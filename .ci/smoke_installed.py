@@ -41,10 +41,11 @@ def test_the_plugin_serves_the_installed_contract(insight_mock, insight_auth_hea
 def run(*command: str, expect: int = 0) -> str:
     """A console script of the installed distribution, as a user types it; its output, or exit on a surprise."""
     completed = subprocess.run([str(BIN / command[0]), *command[1:]], capture_output=True, text=True, timeout=120)
+    shown = " ".join("$TOKEN" if part.startswith("eyJ") else part for part in command)  # a JWT is not printed
     if completed.returncode != expect:
         said = completed.stdout + completed.stderr
-        sys.exit(f"smoke: `{' '.join(command)}` exited {completed.returncode}, not {expect}:\n{said}")
-    print(f"smoke: `{' '.join(command)}`: exit {completed.returncode}")
+        sys.exit(f"smoke: `{shown}` exited {completed.returncode}, not {expect}:\n{said}")
+    print(f"smoke: `{shown}`: exit {completed.returncode}")
     return completed.stdout
 
 
