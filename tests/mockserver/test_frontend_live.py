@@ -12,7 +12,7 @@ import pytest
 
 from contracts.testing.live import MONTHLY
 from mockserver.decisions.security import mint_token
-from tests.conftest import output_of, start_mock, stop
+from tests.conftest import TLS, output_of, start_mock, stop
 
 PATH = "/accounts/P12345678/insight/generate-report"
 VALID = MONTHLY
@@ -28,7 +28,7 @@ def controlled_mock() -> Iterator[str]:
 
 
 def post(base: str, body: object = VALID, **headers: str) -> httpx.Response:
-    return httpx.post(base + PATH, json=body, headers={**AUTH, **headers}, timeout=40)
+    return httpx.post(base + PATH, json=body, headers={**AUTH, **headers}, timeout=40, verify=TLS)
 
 
 @pytest.mark.parametrize("code", [400, 401, 403, 404, 405, 413, 415, 500])

@@ -33,7 +33,7 @@ import pytest
 
 from contracts.testing.live import MONTHLY, free_port
 from mockserver.decisions.security import mint_token
-from tests.conftest import ROOT, start_mock, stop
+from tests.conftest import ROOT, TLS, start_mock, stop
 
 pytestmark = [pytest.mark.live, pytest.mark.timeout(120)]
 
@@ -94,7 +94,7 @@ def server() -> Iterator[Server]:
 
 
 def answers_a_valid_request(server: Server) -> bool:
-    response = httpx.post(server.base + PATH, json=BODY, headers=AUTH, timeout=5)
+    response = httpx.post(server.base + PATH, json=BODY, headers=AUTH, timeout=5, verify=TLS)
     return response.status_code == 200 and response.json() == {**BODY, "contentType": "text/csv"}
 
 
@@ -112,7 +112,7 @@ def reset_on_close(connection: socket.socket) -> None:
 
 
 def report_path(server: Server, params: dict[str, str]) -> str:
-    response = httpx.post(server.base + PATH, json=params, headers=AUTH, timeout=5)
+    response = httpx.post(server.base + PATH, json=params, headers=AUTH, timeout=5, verify=TLS)
     assert response.status_code == 200, response.text
     return httpx.URL(response.headers["x-mock-report-url"]).raw_path.decode()
 

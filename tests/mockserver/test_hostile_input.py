@@ -38,6 +38,7 @@ import pytest
 
 from contracts.testing.live import MONTHLY
 from mockserver.decisions.security import mint_token
+from tests.conftest import TLS
 
 pytestmark = [pytest.mark.live, pytest.mark.timeout(30)]
 
@@ -705,7 +706,7 @@ def send(origin: str, case: Case) -> bytes | Answer:
             headers[name.encode()] = value if isinstance(value, bytes) else value.encode("latin-1")
     content: bytes | Iterator[bytes] = iter(case.body) if isinstance(case.body, tuple) else case.body
     try:
-        with httpx.Client(timeout=CASE_TIMEOUT) as client:
+        with httpx.Client(timeout=CASE_TIMEOUT, verify=TLS) as client:
             response = client.request(case.method, origin + case.path, content=content, headers=headers)
     except httpx.TimeoutException as error:
         raise Hang(f"no answer within {CASE_TIMEOUT} s: {error!r}") from None
@@ -759,7 +760,7 @@ def assert_answer(received: bytes | Answer, expected: Expectation) -> None:
 
 def assert_still_serving(origin: str) -> None:
     """A valid request on a fresh connection gets its 200, promptly."""
-    with httpx.Client(timeout=CASE_TIMEOUT) as client:
+    with httpx.Client(timeout=CASE_TIMEOUT, verify=TLS) as client:
         response = client.post(
             origin + PATH, content=VALID_BYTES, headers={"Authorization": AUTH, "Content-Type": "application/json"}
         )

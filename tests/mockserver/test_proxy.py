@@ -35,7 +35,7 @@ from mockserver.decisions.security import mint_token
 from mockserver.proxy.app import create_proxy_app
 from mockserver.proxy.cli import register
 from mockserver.proxy.violations import HEADER, decode_header
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TLS
 
 pytestmark = pytest.mark.live
 
@@ -198,7 +198,7 @@ def enforcing_to_wrong(wrong: tuple[WrongUpstream, str]) -> Iterator[str]:
 
 
 def post(origin: str, body: object = VALID, path: str = PATH, **headers: str) -> httpx.Response:
-    return httpx.post(origin + path, json=body, headers={**AUTH, **headers}, timeout=10)
+    return httpx.post(origin + path, json=body, headers={**AUTH, **headers}, timeout=10, verify=TLS)
 
 
 def violations(response: httpx.Response) -> list[dict[str, Any]]:
