@@ -18,6 +18,7 @@ have always used as ``contracts.spec.*``. Nothing here does I/O beyond reading a
 from __future__ import annotations
 
 import hashlib
+import importlib.resources
 import re
 from pathlib import Path
 
@@ -60,6 +61,7 @@ __all__ = [
     "ADMIN_PATH",
     "DEFAULT_CONTENT_TYPE",
     "DEFAULT_EXTENSION",
+    "DOCUMENTS_PACKAGE",
     "ERROR_EXAMPLES",
     "ERROR_ITEM",
     "ERROR_RESPONSES",
@@ -100,7 +102,20 @@ __all__ = [
     "walk",
 ]
 
-SPEC_DIR = Path(__file__).resolve().parents[2] / "spec"
+#: The package that carries the contract documents: pyproject.toml maps it onto the repository's spec/ folder, so in
+#: a checkout (an editable install) SPEC_DIR is that folder and `spec build` rewrites the file there, and in a wheel
+#: it is the folder installed beside this package.
+DOCUMENTS_PACKAGE = "contracts.spec_files"
+
+
+def _documents_folder() -> Path:
+    folder = importlib.resources.files(DOCUMENTS_PACKAGE)
+    if not isinstance(folder, Path):  # imported from a zip: Connexion, Schemathesis and the CLIs read files by path
+        raise RuntimeError(f"the contract documents ({DOCUMENTS_PACKAGE}) are not files on disk: {folder}")
+    return folder
+
+
+SPEC_DIR = _documents_folder()
 UPSTREAM_PATH = SPEC_DIR / "insight.upstream.yaml"
 SERVED_PATH = SPEC_DIR / "insight.yaml"
 ADMIN_PATH = SPEC_DIR / "mock-admin.yaml"

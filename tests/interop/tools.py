@@ -3,7 +3,7 @@
 Node tools are installed by ``.ci/install-node-tools`` (``npm ci`` from this folder's lockfile) into
 ``tests/interop/node_modules``; Python tools by the ``test`` extra. A missing tool skips its tests on a developer's
 machine, saying how to install it, and fails them in CI (``CI=true``), where a skipped interop test would hide a
-broken install step.
+broken install step (``tests.conftest.missing_tool``, the policy of every test that needs a tool).
 """
 
 from __future__ import annotations
@@ -13,17 +13,16 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import TypeVar
 
-import pytest
 from hypothesis import strategies as st
 
 from contracts.testing import strategies
+from tests.conftest import missing_tool
 
 INTEROP = Path(__file__).resolve().parent
 ROOT = INTEROP.parent.parent
 NODE_BIN = INTEROP / "node_modules" / ".bin"
-IN_CI = os.environ.get("CI") == "true"
 SEED = int(os.environ.get("HYPOTHESIS_SEED", "20261125"))
 # Node tools must not phone home or nag from a test run.
 NODE_ENV = {
@@ -36,23 +35,17 @@ NODE_ENV = {
 T = TypeVar("T")
 
 
-def missing(reason: str) -> NoReturn:
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: a missing interop tool is a failure, not a skip)")
-    pytest.skip(reason)
-
-
 def node_tool(name: str) -> Path:
     path = NODE_BIN / name
     if not path.exists():
-        missing(f"{name} is not installed in tests/interop/node_modules; run `bash .ci/install-node-tools`")
+        missing_tool(f"{name} is not installed in tests/interop/node_modules; run `bash .ci/install-node-tools`")
     return path
 
 
 def python_tool(name: str) -> Path:
     path = Path(sys.executable).parent / name
     if not path.exists():
-        missing(f"{name} is not installed; run `.venv/bin/pip install -e '.[test]'`")
+        missing_tool(f"{name} is not installed; run `.venv/bin/pip install -e '.[test]'`")
     return path
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import signal
-import statistics
 import time
 from collections.abc import Iterator
 
@@ -13,7 +12,7 @@ import pytest
 
 from contracts.testing.live import MONTHLY
 from mockserver.decisions.security import mint_token
-from tests.conftest import start_mock, stop
+from tests.conftest import TLS, output_of, start_mock, stop
 
 PATH = "/accounts/P12345678/insight/generate-report"
 VALID = MONTHLY
@@ -29,7 +28,7 @@ def controlled_mock() -> Iterator[str]:
 
 
 def post(base: str, body: object = VALID, **headers: str) -> httpx.Response:
-    return httpx.post(base + PATH, json=body, headers={**AUTH, **headers}, timeout=40)
+    return httpx.post(base + PATH, json=body, headers={**AUTH, **headers}, timeout=40, verify=TLS)
 
 
 @pytest.mark.parametrize("code", [400, 401, 403, 404, 405, 413, 415, 500])
@@ -79,7 +78,7 @@ def test_global_latency_and_fail_rate_are_seeded_and_bounded() -> None:
             timings.append(time.perf_counter() - began)
     finally:
         stop(process)
-    assert min(timings) >= 0.15 and statistics.median(timings) < 1.0
+    assert min(timings) >= 0.15  # the range itself: tests/mockserver/decisions/test_controls.py
     assert set(statuses) == {200, 500}
     again, base = start_mock("--fail-rate", "0.5", "--seed", "7")
     try:
@@ -158,12 +157,14 @@ def test_the_journal_shows_the_body_as_sent_with_secrets_redacted(controlled_moc
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_serve_stops_within_a_second_on_sigint_and_sigterm(sig: signal.Signals) -> None:
-    process, base = start_mock()
+def test_serve_stops_on_sigint_and_sigterm_without_waiting_for_a_kept_alive_connection(sig: signal.Signals) -> None:
+    process, base = start_mock("--access-log")  # uvicorn's own lines say whether it waited for connections
     with httpx.Client() as client:  # a kept-alive connection must not hold the stop up
         assert client.post(base + PATH, json=VALID, headers=AUTH).status_code == 200
-        began = time.perf_counter()
         process.send_signal(sig)
         process.wait(timeout=5)
-    assert time.perf_counter() - began < 1.0
     assert process.returncode in (0, -sig, 128 + sig)
+    said = output_of(process)
+    assert "Shutting down" in said and "Finished server process" in said
+    assert "Waiting for connections to close" not in said, said
+    assert "timeout graceful shutdown exceeded" not in said, said

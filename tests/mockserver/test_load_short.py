@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.live, pytest.mark.timeout(120)]
 def test_a_short_load_run_gets_only_expected_statuses_and_no_connection_errors(
     request: pytest.FixtureRequest,
 ) -> None:
-    command = [sys.executable, "benchmarks/load.py", "--duration", "6", "--warmup", "2", "--workers", "1"]
+    command = [sys.executable, "benchmarks/load.py", "--duration", "3", "--warmup", "1", "--workers", "1"]
     result = subprocess.run(
         [*command, "--connections", "64", "--seed", "20261125", "--statuses-only"],
         cwd=ROOT,

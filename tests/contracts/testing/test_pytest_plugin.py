@@ -22,14 +22,14 @@ def test_the_mock_fixture_serves_the_api(insight_mock, insight_auth_headers):
     assert httpx.post(url, json=body).status_code == 401
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=5, deadline=None)
 @given(params=report_params())
 def test_every_valid_draw_is_accepted(insight_mock, insight_token, params):
     url = insight_mock + "/accounts/T00000001/insight/generate-report"
     assert httpx.post(url, json=params, headers={"Authorization": "Bearer " + insight_token}).status_code == 200
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=5, deadline=None)
 @given(invalid=invalid_report_params())
 def test_every_invalid_draw_is_refused(insight_mock, insight_auth_headers, invalid):
     url = insight_mock + "/accounts/T00000001/insight/generate-report"
@@ -70,7 +70,7 @@ def test_the_readme_example_passes_as_written_with_deprecation_warnings_as_error
     # A user's own profile, as a project would have one; the plugin must leave its choices alone.
     pytester.makeconftest(
         "from hypothesis import settings\n"
-        "settings.register_profile('quick', max_examples=25)\n"
+        "settings.register_profile('quick', max_examples=5)\n"
         "settings.load_profile('quick')\n"
     )
     pytester.makepyfile(test_readme=readme_pytest_example())

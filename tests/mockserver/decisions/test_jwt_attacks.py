@@ -35,7 +35,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from contracts.testing.live import MONTHLY
-from tests.conftest import start_mock, stop
+from tests.conftest import TLS, start_mock, stop
 
 pytestmark = [pytest.mark.live, pytest.mark.timeout(60)]
 
@@ -414,7 +414,7 @@ def servers(live_mock: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 def call(base: str, authorization: str | None, query: str = "") -> httpx.Response:
     headers = {"Authorization": authorization} if authorization is not None else {}
     url = base + PATH + (f"?{query}" if query else "")
-    return httpx.post(url, json=BODY, headers=headers, timeout=TIMEOUT)
+    return httpx.post(url, json=BODY, headers=headers, timeout=TIMEOUT, verify=TLS)
 
 
 def assert_outcome(response: httpx.Response, expected: Outcome) -> None:

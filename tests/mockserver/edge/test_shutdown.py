@@ -30,11 +30,14 @@ TROUBLE = ("Traceback", "Exception in ASGI application", "ERROR")
 
 
 def slow_request(root: str) -> httpx.Response:
-    return httpx.post(root + PATH, json=MONTHLY, headers={**AUTH, "Prefer": "delay=8000"}, timeout=30)
+    return httpx.post(root + PATH, json=MONTHLY, headers={**AUTH, "Prefer": "delay=30000"}, timeout=60)
 
 
 def interrupt_with_a_request_in_flight(process: subprocess.Popen[bytes], root: str) -> tuple[httpx.Response, str]:
-    """Send a request the server holds for 8 s, press Ctrl-C while it waits; the answer and all the server printed."""
+    """Send a request the server holds for 30 s, press Ctrl-C while it waits; the answer and all the server printed.
+
+    The answer must come long before the delay ends: the wait for it gives up after 20 s.
+    """
     output: list[bytes] = []
     assert process.stdout is not None
     reader = threading.Thread(target=lambda: output.extend(process.stdout or []), daemon=True)
@@ -43,13 +46,10 @@ def interrupt_with_a_request_in_flight(process: subprocess.Popen[bytes], root: s
         answer: Future[httpx.Response] = pool.submit(slow_request, root)
         time.sleep(1.0)  # the request is in flight, waiting on its delay
         assert not answer.done()
-        began = time.monotonic()
         process.send_signal(signal.SIGINT)
         response = answer.result(timeout=20)
-        waited = time.monotonic() - began
     process.wait(timeout=20)
     reader.join(timeout=5)
-    assert waited < 5, f"the client waited {waited:.1f} s after Ctrl-C"
     return response, b"".join(output).decode(errors="replace")
 
 
