@@ -47,10 +47,7 @@ def wait_until_serving(
     (about 20 ms of CPU), which slowed the server it waited for and added up to an attempt's cost to a start-up time
     measured around it. A server process that exits first fails at once.
     """
-    parts = urlsplit(url)
-    if parts.scheme != "http" or parts.hostname is None:
-        raise ValueError(f"wait_until_serving polls plain http:// URLs, not {url}")
-    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    host, port, target = _http_parts(url)
     body = None if json is None else dumps(json).encode()
     method = "GET" if body is None else "POST"
     sent_headers = {**(headers or {}), **({} if body is None else {"Content-Type": "application/json"})}
@@ -58,11 +55,25 @@ def wait_until_serving(
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
             raise RuntimeError(f"the server exited with {process.returncode} before serving {url}")
-        answered = _answers_200(parts.hostname, parts.port or 80, method, target, body, sent_headers)
+        answered = _answers_200(host, port, method, target, body, sent_headers)
         if answered and (also is None or also()):
             return
         time.sleep(0.005)
     raise RuntimeError(f"nothing served {url} within {timeout} s")
+
+
+def serves(url: str) -> bool:
+    """Whether a GET of the plain http:// ``url`` answers 200 now: one attempt, as cheap as ``wait_until_serving``'s."""
+    host, port, target = _http_parts(url)
+    return _answers_200(host, port, "GET", target, None, {})
+
+
+def _http_parts(url: str) -> tuple[str, int, str]:
+    """The host, port and request target of a plain http:// URL: the only kind the tests and benchmarks poll."""
+    parts = urlsplit(url)
+    if parts.scheme != "http" or parts.hostname is None:
+        raise ValueError(f"only plain http:// URLs are polled, not {url}")
+    return parts.hostname, parts.port or 80, parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def _answers_200(host: str, port: int, method: str, target: str, body: bytes | None, headers: dict[str, str]) -> bool:

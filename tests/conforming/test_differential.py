@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
+from starlette.testclient import TestClient
 
 from contracts.checker import properties
 from contracts.checker.probes import Probe
+from contracts.testing.live import MONTHLY
 from contracts.testing.strategies import invalid_report_params, report_params
 from mockserver.app import create_app
 from mockserver.decisions.security import mint_token
@@ -49,3 +51,17 @@ def test_the_mock_and_the_conforming_server_agree_on_every_body(
         f"they disagree on {body!r}: the mock answers {mock.status} {mock.body[:300]!r}, "
         f"the conforming server {conforming.status} {conforming.body[:300]!r}"
     )
+
+
+@pytest.mark.parametrize("method", ["POST", "GET", "DELETE", "TRACE"])
+@pytest.mark.parametrize("aid", ["P12345678", "%0A", "a%0Ab", "%C2%85"])
+def test_the_conforming_server_answers_any_method_and_path_in_its_error_shape(method: str, aid: str) -> None:
+    with TestClient(create_conforming_app()) as client:
+        answer = client.request(method, f"/v1/accounts/{aid}/insight/generate-report", json=MONTHLY)
+        stray = client.request(method, f"/v2/{aid}")
+    for response in (answer, stray):
+        assert response.headers["content-type"] == "application/json", (method, aid, response.text)
+        assert set(response.json()["error"]) == {"code", "message"}
+    assert stray.status_code == 404
+    if aid == "P12345678":
+        assert (answer.status_code == 405) == (method != "POST"), answer.text

@@ -10,6 +10,11 @@
 
 The CLI has no option for the contract's path; ``Settings.spec_path`` is reached through ``INSIGHT_MOCK_SETTINGS``
 (the JSON that ``serve`` hands to its workers), which is what these tests use.
+
+The clients that leave or crawl share one server process (each test takes its own descriptor baseline; the server's
+output is checked for trouble after each); stopping with a request in flight has a server of its own. Two start-ups
+run as a user runs them (a process that must exit by itself); the other failing start-ups call the same ``main`` in
+process, with uvicorn replaced by a failure: every check they test runs before uvicorn starts.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +36,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from contracts.testing.live import MONTHLY, free_port
+from contracts.testing.live import MONTHLY, free_port, serves
+from mockserver import cli
 from mockserver.decisions.security import mint_token
 from tests.conftest import ROOT, TLS, start_mock, stop
 
@@ -84,13 +90,24 @@ def drain(process: subprocess.Popen[bytes], output: Output) -> None:
         output.lines.append(line.decode(errors="replace"))
 
 
-@pytest.fixture
-def server() -> Iterator[Server]:
+def started_server() -> Iterator[Server]:
     process, base = start_mock(pipe=True)
     output = Output()
     threading.Thread(target=drain, args=(process, output), daemon=True).start()
     yield Server(process, base, output)
     stop(process)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    """One server for the clients that leave or crawl: none of them stops it, and each leaves it serving."""
+    yield from started_server()
+
+
+@pytest.fixture
+def own_server() -> Iterator[Server]:
+    """A server of the test's own, for a test that stops it."""
+    yield from started_server()
 
 
 def answers_a_valid_request(server: Server) -> bool:
@@ -144,7 +161,7 @@ def test_clients_that_disconnect_mid_download_leave_no_traceback_and_no_descript
     assert len(httpx.get(server.root + path, timeout=30).content) > 100_000, "the report must outgrow the buffers"
     baseline = server.open_descriptors()
     request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
-    for attempt in range(12):
+    for attempt in range(6):  # each way of leaving: after the first chunk or before it, with a FIN or a RST
         client = socket.socket()
         client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a small window: the server is still writing
         client.connect(("127.0.0.1", server.port))
@@ -192,14 +209,14 @@ def test_a_client_sending_one_byte_every_100_ms_does_not_hold_up_other_requests(
     assert server.output.trouble() == []
 
 
-def test_a_server_with_a_request_in_flight_stops_cleanly(server: Server) -> None:
-    with socket.create_connection(("127.0.0.1", server.port)) as client:  # a request left hanging at stop time
+def test_a_server_with_a_request_in_flight_stops_cleanly(own_server: Server) -> None:
+    with socket.create_connection(("127.0.0.1", own_server.port)) as client:  # a request left hanging at stop time
         client.sendall(f"POST /v1{PATH} HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n{{".encode())
         time.sleep(0.1)
-        stop(server.process)
-    assert server.process.returncode in (0, -signal.SIGTERM)  # uvicorn re-raises the signal once it has shut down
+        stop(own_server.process)
+    assert own_server.process.returncode in (0, -signal.SIGTERM)  # uvicorn re-raises the signal once it has shut down
     time.sleep(0.2)  # the drain thread reads the last lines
-    assert server.output.trouble() == []
+    assert own_server.output.trouble() == []
 
 
 # --- start-ups that cannot work -------------------------------------------------------------------------------------
@@ -229,11 +246,7 @@ def start_expecting_failure(*args: str, env: dict[str, str] | None = None) -> Fa
         while process.poll() is None:
             if time.monotonic() > deadline:
                 pytest.fail(f"serve neither exited nor served within {START_TIMEOUT} s:\n{output.text()}")
-            try:
-                served = httpx.get(f"http://127.0.0.1:{port}/_mock/health", timeout=0.5).status_code == 200
-            except httpx.TransportError:
-                served = False
-            if served:
+            if serves(f"http://127.0.0.1:{port}/_mock/health"):
                 pytest.fail(f"serve started although it cannot work:\n{output.text()}")
             time.sleep(0.1)
     finally:
@@ -241,6 +254,35 @@ def start_expecting_failure(*args: str, env: dict[str, str] | None = None) -> Fa
             stop(process)
         reader.join(timeout=5)
     return FailedStart(process.returncode, output.text())
+
+
+StartInProcess = Callable[..., FailedStart]
+
+
+@pytest.fixture
+def start_in_process(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Iterator[StartInProcess]:
+    """``serve`` through the CLI's own ``main`` in this process, with ``env`` set, printing what a user would see.
+
+    uvicorn is replaced by a failure, so a start that gets as far as serving fails the test instead of serving;
+    whatever ``serve`` writes to the environment (its workers' settings) is undone afterwards.
+    """
+
+    def refuse_to_serve(*args: object, **options: object) -> None:
+        pytest.fail(f"serve started although it cannot work:\n{capsys.readouterr()}")
+
+    monkeypatch.setattr("uvicorn.run", refuse_to_serve)
+    before = dict(os.environ)
+
+    def start(*args: str, env: dict[str, str] | None = None) -> FailedStart:
+        for name, value in (env or {}).items():
+            monkeypatch.setenv(name, value)
+        returncode = cli.main(["serve", "--port", str(free_port()), *args])
+        said = capsys.readouterr()
+        return FailedStart(returncode, said.out + said.err)
+
+    yield start
+    os.environ.clear()
+    os.environ.update(before)
 
 
 def assert_clear_failure(result: FailedStart, *expected: str) -> None:
@@ -276,10 +318,12 @@ def test_a_missing_key_file_fails_with_a_clear_message() -> None:
     [b"this is not a key\n", b"-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5\n-----END PUBLIC KEY-----\n", b"\xff\xfe\x00"],
     ids=["text", "a PEM frame around junk", "binary"],
 )
-def test_a_key_file_that_is_not_a_pem_public_key_fails_with_a_clear_message(tmp_path: Path, content: bytes) -> None:
+def test_a_key_file_that_is_not_a_pem_public_key_fails_with_a_clear_message(
+    tmp_path: Path, content: bytes, start_in_process: StartInProcess
+) -> None:
     key_file = tmp_path / "key.pem"
     key_file.write_bytes(content)
-    result = start_expecting_failure("--auth", "verify", "--jwt-public-key-file", str(key_file))
+    result = start_in_process("--auth", "verify", "--jwt-public-key-file", str(key_file))
     assert_clear_failure(result, "insight-mock: cannot start", str(key_file))
 
 
@@ -295,12 +339,12 @@ def test_a_key_file_that_is_not_a_pem_public_key_fails_with_a_clear_message(tmp_
     ids=["missing", "a directory", "not YAML", "YAML but no contract", "not UTF-8"],
 )
 def test_a_contract_that_cannot_be_read_fails_with_a_clear_message(
-    tmp_path: Path, name: str, content: bytes | None
+    tmp_path: Path, name: str, content: bytes | None, start_in_process: StartInProcess
 ) -> None:
     spec = tmp_path / name
     if name == "a-directory":
         spec.mkdir()
     elif content is not None:
         spec.write_bytes(content)
-    result = start_expecting_failure(env={"INSIGHT_MOCK_SETTINGS": json.dumps({"spec_path": str(spec)})})
+    result = start_in_process(env={"INSIGHT_MOCK_SETTINGS": json.dumps({"spec_path": str(spec)})})
     assert_clear_failure(result, "insight-mock: cannot start", str(spec))

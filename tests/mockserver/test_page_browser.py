@@ -31,7 +31,7 @@ APP_PAGE = b"<!doctype html><title>a frontend</title><p>an app that calls the mo
 SCREENSHOT = ROOT / "test-artifacts" / "mock-page.png"
 README_SCREENSHOT = ROOT / "tests" / "mockserver" / "mock-page.png"  # shown by the README; see UPDATE_VARIABLE
 UPDATE_VARIABLE = "INSIGHT_UPDATE_SCREENSHOTS"
-WAIT_MS = 5_000
+WAIT_MS = 15_000  # a page load or a click's effect on a loaded 2-core machine (5 s once timed out)
 SHOWN_WITHIN_MS = 2_000  # the issue's promise: a request shows on the open page within 2 s
 PATH = f"/v1/accounts/{VALID_AID}/insight/generate-report"
 # A window wholly in the past: its report has rows (rows after the moment of download are left out).

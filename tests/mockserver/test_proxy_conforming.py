@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from functools import cache
 from typing import Any
 
 import httpx
@@ -25,10 +26,22 @@ from tests.conforming.server import create_app
 from tests.conftest import output_of, start_proxy, stop
 
 TOKEN = mint_token(("write:insight",))
-PLAN = probes.plan(default_contract(), TOKEN, "P12345678", seed=5, examples=5, now=time.time())
-# Plus what the checker's contract profile leaves out: a charset parameter, which the conforming server ignores.
-CHARSET = probes.Probe("charset", PLAN.probes[0].params, "P12345678", TOKEN, "2xx", content_type=probes.CHARSET_REFUSED)
-REQUESTS = [*PLAN.probes, CHARSET]
+
+
+@cache
+def plan() -> probes.Plan:
+    """A default check's plan, made on first use (every pytest-xdist worker collects every module)."""
+    return probes.plan(default_contract(), TOKEN, "P12345678", seed=5, examples=5, now=time.time())
+
+
+def requests() -> list[probes.Probe]:
+    """The plan, plus what the checker's contract profile leaves out: a charset parameter, which the conforming server
+    ignores."""
+    first = plan().probes[0]
+    return [
+        *plan().probes,
+        probes.Probe("charset", first.params, "P12345678", TOKEN, "2xx", content_type=probes.CHARSET_REFUSED),
+    ]
 
 
 def exchanges(mode: str, profile: str) -> list[tuple[probes.Probe, httpx.Response]]:
@@ -38,7 +51,7 @@ def exchanges(mode: str, profile: str) -> list[tuple[probes.Probe, httpx.Respons
     async def send_all() -> list[tuple[probes.Probe, httpx.Response]]:
         answers = []
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=proxy), base_url="http://proxy.test") as client:
-            for probe in REQUESTS:
+            for probe in requests():
                 path, body, headers = properties.request_parts(probe, None)
                 answers.append((probe, await client.post("/v1" + path, content=body, headers=headers)))
         return answers
@@ -90,7 +103,7 @@ def test_the_proxy_command_takes_the_profile_by_the_checkers_flag_name(live_mock
     process, proxy = start_proxy(live_mock.removesuffix("/v1"), "--profile", "mock", pipe=True)
     try:
         headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json; charset=latin-1"}
-        body = json.dumps(PLAN.probes[0].params)
+        body = json.dumps(plan().probes[0].params)
         answer = httpx.post(f"{proxy}/v1/accounts/P12345678/insight/generate-report", content=body, headers=headers)
         assert answer.status_code == 415  # the mock's own answer, passed through
         assert [item["code"] for item in decode_header(answer.headers.get(HEADER))] == [415]

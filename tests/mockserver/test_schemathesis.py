@@ -67,6 +67,7 @@ def test_the_config_enables_every_check_both_modes_and_the_hooks_and_accepts_onl
     assert project.checks.positive_data_acceptance.expected_statuses == ["2xx"]
     assert set(project.generation.modes) == {GenerationMode.POSITIVE, GenerationMode.NEGATIVE}
     assert project.hooks == "contracts.testing.hooks"
+    assert project.generation.database == "none"  # a run is reproduced by its seed alone, whatever ran before
 
 
 def phases_expected(schema: Any) -> set[str]:

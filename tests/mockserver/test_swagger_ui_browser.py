@@ -23,7 +23,7 @@ from tests.conftest import ROOT
 pytestmark = [pytest.mark.live, pytest.mark.timeout(60)]
 
 SCREENSHOT = ROOT / "test-artifacts" / "swagger-ui.png"
-WAIT_MS = 5_000  # each single wait: a page load, a click's effect, a response
+WAIT_MS = 15_000  # each single wait: a page load, a click's effect, a response (5 s timed out once under load)
 
 OPERATION = "#operations-generate-insight-report-aid_insight_service_generate_report"
 OPERATION_PATH = "/accounts/{aid}/insight/generate-report"

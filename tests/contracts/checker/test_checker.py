@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from starlette.testclient import TestClient
 
 from contracts.checker import coverage, probes, properties
 from contracts.checker.properties import Answer
@@ -206,33 +204,13 @@ def test_cors_missing_on_errors_only_counts_when_successes_carry_it() -> None:
     )
 
 
-def in_process(settings: Settings) -> Iterator[properties.Transport]:
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-
-        def send(probe: probes.Probe) -> Answer:
-            headers = {"Origin": properties.DEFAULT_ORIGIN}
-            if probe.content_type is not None:
-                headers["Content-Type"] = probe.content_type
-            if probe.token is not None:
-                headers["Authorization"] = f"Bearer {probe.token}"
-            answer = client.post(
-                CONTRACT.url_path(probe.aid), content=json.dumps(probe.params).encode(), headers=headers
-            )
-            return Answer(
-                answer.status_code,
-                answer.headers.get("content-type"),
-                answer.content,
-                answer.headers.get("access-control-allow-origin"),
-            )
-
-        yield send
-
-
 def run(settings: Settings, token: str, **options: str) -> properties.PhaseResult:
     plan = probes.plan(CONTRACT, token, "P12345678", seed=3, examples=0, now=time.time(), **options)
-    for send in in_process(settings):
+    send, close = properties.asgi_transport(create_app(settings))
+    try:
         return properties.run_phase("http://testserver/v1", plan, send, user_token=token)
-    raise AssertionError("unreachable")
+    finally:
+        close()
 
 
 @pytest.mark.parametrize("profile", [CONTRACT_PROFILE, MOCK])

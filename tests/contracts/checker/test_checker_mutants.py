@@ -21,10 +21,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
-import httpx
 import pytest
 
-from contracts.checker import properties
+from contracts.checker import asgi, properties
 from contracts.checker.probes import Probe
 from contracts.checker.run import CheckReport, run_check
 from contracts.model.judgements import CONTRACT, MOCK
@@ -60,11 +59,10 @@ def _serve_over(connection: Connection, name: str) -> None:
     logging.disable(logging.CRITICAL)  # a mutant's 500s are expected: no tracebacks over the test's output
     app = mock_mutants.app_of(name)
     loop = asyncio.new_event_loop()
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
     while (request := connection.recv()) is not None:
         path, body, headers = request
-        answer = loop.run_until_complete(client.post(path, content=body, headers=headers))
-        connection.send((answer.status_code, dict(answer.headers), answer.content))
+        answer = loop.run_until_complete(asgi.request(app, "POST", "http://testserver" + path, headers, body))
+        connection.send((answer.status, answer.headers, answer.body))
 
 
 @contextmanager
@@ -81,9 +79,10 @@ def mock_mutant(name: str) -> Iterator[properties.Transport]:
     def send(probe: Probe) -> properties.Answer:
         path, body, headers = properties.request_parts(probe, properties.DEFAULT_ORIGIN)
         parent.send(("/v1" + path, body, headers))
-        status, answer_headers, content = parent.recv()
-        origin = answer_headers.get("access-control-allow-origin")
-        return properties.Answer(status, answer_headers.get("content-type"), content, origin)
+        answer = asgi.Response(*parent.recv())
+        return properties.Answer(
+            answer.status, answer.header("content-type"), answer.body, answer.header("access-control-allow-origin")
+        )
 
     try:
         yield send

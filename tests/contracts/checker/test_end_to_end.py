@@ -1,8 +1,8 @@
 """`insight-contracts check` as a user runs it: a command, real HTTP, Schemathesis included, on real server processes.
 
 The default check (base URL and token) passes the real mock and the conforming server, each over HTTP with both phases;
-``--profile mock`` fails the conforming server on its habits only; set-up mistakes exit 2 before any verdict. The
-mutants are checked in-process by ``test_checker_mutants.py``.
+``--profile mock`` fails the conforming server on its habits only; set-up mistakes exit 2 before any verdict (the same
+command in this process). The mutants are checked in-process by ``test_checker_mutants.py``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from contracts import cli
 from contracts.testing.live import MONTHLY, VALID_AID, free_port, wait_until_serving
 from mockserver.decisions.security import mint_token
 from tests.conftest import ROOT, run_cli, stop
@@ -76,22 +77,31 @@ def test_the_mock_profile_fails_the_conforming_server_on_its_habits_only(
     assert statuses == {"media application/json; charset=latin-1"}
 
 
-def test_every_token_refused_is_a_set_up_mistake_not_a_verdict(live_mock: str) -> None:
-    result = run_cli("check", live_mock, "--token", "wrong", module="contracts.cli", timeout=120)
-    assert result.returncode == 2, result.stdout + result.stderr
-    assert "the token was refused:" in result.stderr and "--token" in result.stderr
-    assert "Authorization" in result.stderr or "JWT" in result.stderr  # the server's own message is quoted
+# The set-up mistakes: the same command, run in this process (``contracts.cli.main``); the three checks above run it as
+# a process of its own.
+def check_in_process(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    exit_code = cli.main(["check", *args])
+    return exit_code, capsys.readouterr().err
 
 
-def test_a_base_url_without_v1_is_a_set_up_mistake_not_a_verdict(live_mock: str) -> None:
+def test_every_token_refused_is_a_set_up_mistake_not_a_verdict(
+    live_mock: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exit_code, said = check_in_process(capsys, live_mock, "--token", "wrong")
+    assert exit_code == 2, said
+    assert "the token was refused:" in said and "--token" in said
+    assert "Authorization" in said or "JWT" in said  # the server's own message is quoted
+
+
+def test_a_base_url_without_v1_is_a_set_up_mistake_not_a_verdict(
+    live_mock: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     without = live_mock.removesuffix("/v1")
-    result = run_cli("check", without, "--token", TOKEN, module="contracts.cli", timeout=120)
-    assert result.returncode == 2, result.stdout + result.stderr
-    assert f"nothing at {without}" in result.stderr and "usually ends in /v1" in result.stderr
+    exit_code, said = check_in_process(capsys, without, "--token", TOKEN)
+    assert exit_code == 2, said
+    assert f"nothing at {without}" in said and "usually ends in /v1" in said
 
 
-def test_an_unreachable_server_is_a_usage_error_not_a_verdict() -> None:
-    result = run_cli(
-        "check", f"http://127.0.0.1:{free_port()}/v1", "--token", TOKEN, module="contracts.cli", timeout=60
-    )
-    assert result.returncode == 2 and "cannot reach" in result.stderr
+def test_an_unreachable_server_is_a_usage_error_not_a_verdict(capsys: pytest.CaptureFixture[str]) -> None:
+    exit_code, said = check_in_process(capsys, f"http://127.0.0.1:{free_port()}/v1", "--token", TOKEN)
+    assert exit_code == 2 and "cannot reach" in said

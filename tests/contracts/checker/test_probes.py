@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from datetime import date, timedelta
+from functools import cache
 
 import pytest
 
@@ -21,13 +22,25 @@ from mockserver.decisions.security import mint_token
 CONTRACT = default_contract()
 TOKEN = mint_token(("write:insight",))
 NOW = time.time()
-PLAN = probes.plan(CONTRACT, TOKEN, "P12345678", seed=0, examples=10, now=NOW, profile=MOCK)
-ENUMERATED = [probe for probe in PLAN.probes if not probe.randomly_drawn]
-DEFAULT_PLAN = probes.plan(CONTRACT, TOKEN, "P12345678", seed=0, examples=10, now=NOW)
+
+
+# Planned on first use, not when the module is collected: every pytest-xdist worker collects every module.
+@cache
+def mock_plan() -> probes.Plan:
+    return probes.plan(CONTRACT, TOKEN, "P12345678", seed=0, examples=10, now=NOW, profile=MOCK)
+
+
+@cache
+def default_plan() -> probes.Plan:
+    return probes.plan(CONTRACT, TOKEN, "P12345678", seed=0, examples=10, now=NOW)
+
+
+def enumerated() -> list[probes.Probe]:
+    return [probe for probe in mock_plan().probes if not probe.randomly_drawn]
 
 
 def cases_of(variant: str) -> set[str]:
-    return {probe.case for probe in ENUMERATED if probe.variant == variant}
+    return {probe.case for probe in enumerated() if probe.variant == variant}
 
 
 @pytest.mark.parametrize("variant", list(CONTRACT.variants.values()), ids=str)
@@ -36,7 +49,7 @@ def test_every_value_a_variant_refuses_is_sent_and_must_be_refused_at_its_field(
         every = {value for other in CONTRACT.variants.values() for value in other.allowed(name)}
         for value in every - set(variant.allowed(name)):
             (probe, *_) = [
-                p for p in ENUMERATED if p.variant == variant.data_type and p.case == f"refused {name}={value}"
+                p for p in enumerated() if p.variant == variant.data_type and p.case == f"refused {name}={value}"
             ]
             assert probe.expect == "400" and field in probe.expect_paths
         assert any(case.startswith(f"refused {name}=not-a-") for case in cases_of(variant.data_type))
@@ -45,7 +58,7 @@ def test_every_value_a_variant_refuses_is_sent_and_must_be_refused_at_its_field(
 @pytest.mark.parametrize("variant", list(CONTRACT.variants.values()), ids=str)
 def test_every_window_kind_is_sent_for_every_schedule_of_every_variant(variant: probes.Variant) -> None:
     for schedule in variant.schedules:
-        kinds = {p.window for p in ENUMERATED if p.variant == variant.data_type and p.schedule == schedule}
+        kinds = {p.window for p in enumerated() if p.variant == variant.data_type and p.schedule == schedule}
         expected = set(probes.WINDOW_KINDS) - (set() if periods.has_unaligned_days(schedule) else {"window-start"})
         assert expected <= kinds
 
@@ -57,7 +70,7 @@ def test_every_window_kind_is_sent_for_every_schedule_of_every_variant(variant: 
 def test_window_starts_are_probed_on_the_days_next_to_a_real_start(schedule: str, neighbours: set[int]) -> None:
     starts = [
         periods.parse_bound(p.params["from"]).day
-        for p in ENUMERATED
+        for p in enumerated()
         if p.window == "window-start" and p.schedule == schedule
     ]
     seen = {day.weekday() for day in starts} if schedule == "weekly" else {day.day for day in starts}
@@ -69,7 +82,7 @@ def test_window_starts_are_probed_on_the_days_next_to_a_real_start(schedule: str
 def test_mixed_offsets_differ_by_more_than_a_daylight_saving_change() -> None:
     pairs = [
         (periods.parse_bound(p.params["from"]).offset, periods.parse_bound(p.params["to"]).offset)
-        for p in PLAN.probes
+        for p in mock_plan().probes
         if p.window == "mixed-offsets"
     ]
     assert pairs
@@ -87,20 +100,20 @@ def test_the_mixed_offsets_strategy_never_draws_a_daylight_saving_pair() -> None
 
 
 def test_valid_probes_are_valid_and_refused_ones_are_refused_by_our_own_validator() -> None:
-    for probe in PLAN.probes:
+    for probe in mock_plan().probes:
         problems = validation.validate_body(CONTRACT, probe.params)
         if probe.expect == "2xx":
             assert problems == [], probe
         elif probe.expect_paths and probe.case != "account-id-pattern":
             assert {problem.path for problem in problems} == set(probe.expect_paths), probe
     # The contract profile builds its refused bodies by construction; our validator agrees with every one.
-    for probe in DEFAULT_PLAN.probes:
+    for probe in default_plan().probes:
         if probe.expect == "400":
             assert validation.validate_body(CONTRACT, probe.params), probe
 
 
 def test_valid_probes_cover_each_language_content_type_filter_key_and_the_range_edges() -> None:
-    valid = [p.params for p in ENUMERATED if p.case == "valid"]
+    valid = [p.params for p in enumerated() if p.case == "valid"]
     for variant in CONTRACT.variants.values():
         mine = [params for params in valid if params["dataType"] == variant.data_type]
         assert {params["language"] for params in mine} == set(variant.allowed("language"))
@@ -123,17 +136,17 @@ def test_each_auth_failure_is_sent_for_each_variant() -> None:
     expected = {"no-token", "garbage-token", "unsigned-token", "expired", "not-yet-valid", "no-scope", "other-account"}
     expected |= {f"scope {scope}" for scope in tokens.look_alike_scopes(CONTRACT.required_scopes)}
     for variant in CONTRACT.data_types:
-        assert expected <= {p.auth for p in ENUMERATED if p.variant == variant}
-    assert PLAN.control is not None and PLAN.control.expect == "2xx"
+        assert expected <= {p.auth for p in enumerated() if p.variant == variant}
+    assert mock_plan().control is not None and mock_plan().control.expect == "2xx"
 
 
 def test_the_mock_profile_sends_each_media_type_failure_and_expects_415() -> None:
-    refused = {p.content_type: p.expect for p in ENUMERATED if p.case.startswith("media") and p.expect != "2xx"}
+    refused = {p.content_type: p.expect for p in enumerated() if p.case.startswith("media") and p.expect != "2xx"}
     assert refused == {media: "415" for media in probes.REFUSED_MEDIA_TYPES}
 
 
 def test_the_contract_profile_expects_any_4xx_for_another_media_type_and_leaves_the_charset_alone() -> None:
-    sent = {p.content_type: p.expect for p in DEFAULT_PLAN.probes if p.case.startswith("media")}
+    sent = {p.content_type: p.expect for p in default_plan().probes if p.case.startswith("media")}
     assert probes.CHARSET_REFUSED not in sent  # RFC 8259: JSON has no charset parameter; recipients ignore it
     assert {media: expect for media, expect in sent.items() if expect != "2xx"} == {
         media: "4xx" for media in probes.REFUSED_MEDIA_TYPES if media != probes.CHARSET_REFUSED
@@ -141,7 +154,7 @@ def test_the_contract_profile_expects_any_4xx_for_another_media_type_and_leaves_
 
 
 def test_every_refused_probe_comes_after_an_accepted_base_that_differs_only_in_what_it_breaks() -> None:
-    for plan in (DEFAULT_PLAN, PLAN):
+    for plan in (default_plan(), mock_plan()):
         seen: dict[str, probes.Probe] = {}
         for probe in plan.probes:
             if probe.expect != "2xx" or probe.base is not None:
@@ -158,14 +171,14 @@ def test_every_refused_probe_comes_after_an_accepted_base_that_differs_only_in_w
 
 
 def test_the_contract_profile_plans_without_asking_our_validator_where_a_refusal_points() -> None:
-    refused = [probe for probe in DEFAULT_PLAN.probes if probe.expect != "2xx"]
+    refused = [probe for probe in default_plan().probes if probe.expect != "2xx"]
     assert refused and all(probe.expect_paths == () and probe.expect_values == () for probe in refused)
     assert all(probe.why for probe in refused)  # said in the contract's words, for the failure message
-    assert DEFAULT_PLAN.profile == CONTRACT_PROFILE
+    assert default_plan().profile == CONTRACT_PROFILE
 
 
 def test_a_variant_without_filters_is_not_sent_filters_to_refuse() -> None:
-    for plan in (DEFAULT_PLAN, PLAN):
+    for plan in (default_plan(), mock_plan()):
         for probe in plan.probes:
             variant = CONTRACT.variants.get(probe.variant)
             if variant is not None and not variant.filter_keys and probe.case.startswith("refused filter="):

@@ -1,7 +1,19 @@
-"""The pytest plugin, used the way an outside project uses it: a test file in a fresh pytester directory."""
+"""The pytest plugin, used the way an outside project uses it: test files in a fresh directory, run by pytest.
+
+One run of ``python -m pytest`` (a fresh interpreter outside CI, ``-W error::DeprecationWarning``) holds the three
+outside projects: the README's example (with a user's own Hypothesis profile), a project using the fixtures and the
+strategies, and slow Hypothesis tests with and without the fixtures; each test below reads its own file's results
+from that run. The README example runs first, so it is the one that starts the mock (and imports Connexion).
+"""
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -38,17 +50,6 @@ def test_every_invalid_draw_is_refused(insight_mock, insight_auth_headers, inval
 """
 
 
-def test_an_outside_project_gets_the_fixtures_and_strategies_from_the_entry_point(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(test_outside=OUTSIDE_PROJECT_TEST)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning")
-    result.assert_outcomes(passed=3)
-
-
-def test_the_plugin_is_registered_through_pytest11(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest_subprocess("--fixtures")
-    result.stdout.fnmatch_lines(["*insight_mock*", "*insight_token*"])
-
-
 def readme_pytest_example() -> str:
     """The Python block of the README's "In your own pytest suite" section, verbatim."""
     readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
@@ -56,28 +57,13 @@ def readme_pytest_example() -> str:
     return section.split("```python\n", 1)[1].split("```", 1)[0]
 
 
-@pytest.fixture
-def outside_ci(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A developer's machine: on CI, Hypothesis loads its own "ci" profile (no deadline, too_slow suppressed)."""
-    from hypothesis._settings import _CI_VARS
+# A user's own profile, as a project would have one; the plugin must leave its choices alone.
+USER_CONFTEST = """
+from hypothesis import settings
 
-    for name in _CI_VARS:
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.mark.usefixtures("outside_ci")
-def test_the_readme_example_passes_as_written_with_deprecation_warnings_as_errors(pytester: pytest.Pytester) -> None:
-    # A user's own profile, as a project would have one; the plugin must leave its choices alone.
-    pytester.makeconftest(
-        "from hypothesis import settings\n"
-        "settings.register_profile('quick', max_examples=5)\n"
-        "settings.load_profile('quick')\n"
-    )
-    pytester.makepyfile(test_readme=readme_pytest_example())
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "error::DeprecationWarning")
-    result.assert_outcomes(passed=2)
-    assert "DeprecationWarning" not in result.stdout.str()
-
+settings.register_profile("quick", max_examples=5)
+settings.load_profile("quick")
+"""
 
 SLOW_TESTS = """
 import time
@@ -121,17 +107,80 @@ def test_tests_without_the_fixtures_keep_hypothesis_defaults(params):
 """
 
 
-@pytest.mark.usefixtures("outside_ci")
-def test_tests_using_the_fixtures_get_live_http_settings_and_only_they(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(test_slow=SLOW_TESTS)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "error::DeprecationWarning")
-    output = result.stdout.str()
-    result.assert_outcomes(passed=2, failed=2)
-    result.stdout.fnmatch_lines(
-        [
-            "FAILED test_slow.py::test_a_deadline_the_user_chose_is_kept*",
-            "FAILED test_slow.py::test_tests_without_the_fixtures_keep_hypothesis_defaults*",
-        ]
+@dataclass(frozen=True)
+class Run:
+    """What the outside run printed, and each test's outcome by file (``-rA`` lists every one)."""
+
+    output: str
+    outcomes: dict[str, dict[str, str]]
+
+    def of(self, file: str) -> dict[str, str]:
+        return self.outcomes.get(file, {})
+
+
+def without_ci(environment: dict[str, str]) -> dict[str, str]:
+    """A developer's machine: on CI, Hypothesis loads its own "ci" profile (no deadline, too_slow suppressed)."""
+    from hypothesis._settings import _CI_VARS
+
+    return {name: value for name, value in environment.items() if name not in _CI_VARS}
+
+
+@pytest.fixture(scope="module")
+def outside(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    project = tmp_path_factory.mktemp("outside-project")
+    files = {
+        "test_readme.py": readme_pytest_example(),
+        "test_outside.py": OUTSIDE_PROJECT_TEST,
+        "test_slow.py": SLOW_TESTS,
+    }
+    for name, text in {"conftest.py": USER_CONFTEST, **files}.items():
+        (project / name).write_text(text, encoding="utf-8")
+    # Nothing of this suite's own run leaks in: its PYTEST_* variables, its working directory, its options.
+    environment = {
+        name: value for name, value in without_ci(dict(os.environ)).items() if not name.startswith("PYTEST_")
+    }
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-W", "error::DeprecationWarning", "-rA"]
+    completed = subprocess.run(
+        [*command, "--basetemp", str(project / "tmp"), *files],
+        cwd=project,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
-    assert "DeadlineExceeded: Test took" in output and "deadline of 50.00ms" in output
-    assert "FailedHealthCheck: Input generation is slow" in output
+    output = completed.stdout + completed.stderr
+    outcomes: dict[str, dict[str, str]] = defaultdict(dict)
+    for outcome, file, name in re.findall(r"^(PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS) (\w+\.py)::(\w+)", output, re.M):
+        outcomes[file][name] = outcome
+    return Run(output, dict(outcomes))
+
+
+def test_an_outside_project_gets_the_fixtures_and_strategies_from_the_entry_point(outside: Run) -> None:
+    assert outside.of("test_outside.py") == {
+        "test_the_mock_fixture_serves_the_api": "PASSED",
+        "test_every_valid_draw_is_accepted": "PASSED",
+        "test_every_invalid_draw_is_refused": "PASSED",
+    }, outside.output
+
+
+def test_the_plugin_is_registered_through_pytest11(pytester: pytest.Pytester) -> None:
+    # In process: --fixtures runs no test, and a fresh configuration loads the entry points afresh.
+    result = pytester.runpytest_inprocess("--fixtures")
+    result.stdout.fnmatch_lines(["*insight_mock*", "*insight_token*"])
+
+
+def test_the_readme_example_passes_as_written_with_deprecation_warnings_as_errors(outside: Run) -> None:
+    readme = outside.of("test_readme.py")
+    assert len(readme) == 2 and set(readme.values()) == {"PASSED"}, outside.output
+    assert "DeprecationWarning" not in outside.output
+
+
+def test_tests_using_the_fixtures_get_live_http_settings_and_only_they(outside: Run) -> None:
+    assert outside.of("test_slow.py") == {
+        "test_slow_draws_and_answers_fail_neither_deadline_nor_health_check": "PASSED",
+        "test_too_slow_is_suppressed_even_with_a_deadline_of_ones_own": "PASSED",
+        "test_a_deadline_the_user_chose_is_kept": "FAILED",
+        "test_tests_without_the_fixtures_keep_hypothesis_defaults": "FAILED",
+    }, outside.output
+    assert "DeadlineExceeded: Test took" in outside.output and "deadline of 50.00ms" in outside.output
+    assert "FailedHealthCheck: Input generation is slow" in outside.output
