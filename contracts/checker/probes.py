@@ -177,7 +177,7 @@ class _Builder:
         self.day = date(2001, 1, 1) + timedelta(days=chooser.randrange(0, 365 * 97))
         self.bases: set[str] = set()  # the keys of the base requests already planned
 
-    def with_base(self, base: Probe, derived: Iterable[Probe | None]) -> Iterator[Probe | None]:
+    def with_base(self, base: Probe, derived: Iterable[Probe]) -> Iterator[Probe]:
         """The base request (once per run), then the probes derived from it."""
         if base.key not in self.bases:
             self.bases.add(base.key)
@@ -265,7 +265,7 @@ class _Builder:
 
     # --- refused values ----------------------------------------------------------------------------------------
 
-    def refused_values(self, variant: Variant) -> Iterator[Probe | None]:
+    def refused_values(self, variant: Variant) -> Iterator[Probe]:
         contract = self.contract
         every_schedule = _every(contract, "schedule")
         for schedule in [value for value in every_schedule if value not in variant.schedules]:
@@ -277,7 +277,7 @@ class _Builder:
             yield from self.with_base(base, [self.derived(base, f"refused schedule={schedule}", why, params=params)])
         window = periods.valid_window(variant.schedules[0], self.day)
         base = self.accepted(VALID, self.body(variant, variant.schedules[0], window))
-        probes: list[Probe | None] = []
+        probes: list[Probe] = []
         unknown_schedule = _unknown("schedule", set(every_schedule))
         probes.append(
             self.derived(
@@ -312,7 +312,7 @@ class _Builder:
 
     # --- broken windows ----------------------------------------------------------------------------------------
 
-    def broken_windows(self, variant: Variant, schedule: str) -> Iterator[Probe | None]:
+    def broken_windows(self, variant: Variant, schedule: str) -> Iterator[Probe]:
         cut = periods.schedule_named(schedule)
         start = cut.start_of(self.day)
         end = cut.end_of(start)
@@ -330,7 +330,7 @@ class _Builder:
         def probe(kind: str, params: Any, on: Probe = base) -> Probe:
             return self.derived(on, kind, WINDOW_WHY[kind].format(schedule=schedule), window=kind, params=params)
 
-        probes: list[Probe | None] = []
+        probes: list[Probe] = []
         # The days next to real starts: where off-by-one bugs live (a Sunday or Tuesday for weekly, the 15th or 17th
         # for twice-a-month, a month's last day or 2nd for monthly). Each keeps the schedule's length.
         # Each is sent twice: keeping the schedule's length, and ending where the real window ends (a server that
@@ -373,10 +373,10 @@ class _Builder:
 
     # --- auth, media types, accounts ---------------------------------------------------------------------------
 
-    def requests(self, variant: Variant, cases: list[tokens.AuthCase]) -> Iterator[Probe | None]:
+    def requests(self, variant: Variant, cases: list[tokens.AuthCase]) -> Iterator[Probe]:
         schedule = variant.schedules[-1]
         base = self.accepted(VALID, self.body(variant, schedule, periods.valid_window(schedule, self.day)))
-        probes: list[Probe | None] = []
+        probes: list[Probe] = []
         for case in cases:
             expect = "2xx" if case.status == 200 else str(case.status)
             probes.append(
@@ -404,7 +404,7 @@ class _Builder:
             probes.append(self.derived(base, f"media {media}", "", expect="2xx", content_type=media))
         yield from self.with_base(base, probes)
 
-    def accounts(self, token_names_account: bool) -> Iterator[Probe | None]:
+    def accounts(self, token_names_account: bool) -> Iterator[Probe]:
         variant = next(iter(self.contract.variants.values()))
         schedule = variant.schedules[0]
         base = self.accepted(VALID, self.body(variant, schedule, periods.valid_window(schedule, self.day)))
@@ -414,7 +414,7 @@ class _Builder:
         if self.profile == MOCK:
             expect = "400|403" if token_names_account else "400"
         pattern = self.contract.account_schema.get("pattern", "")
-        probes: list[Probe | None] = [
+        probes: list[Probe] = [
             self.derived(
                 base, "account-id-pattern", f"the account id {aid!r} does not match {pattern}", expect=expect, aid=aid
             )
@@ -449,7 +449,7 @@ def plan(
         )
     if missing:
         result.not_planned.append(missing)
-    enumerated: list[Probe | None] = []
+    enumerated: list[Probe] = []
     for variant in contract.variants.values():
         valid = list(builder.valid(variant))
         builder.bases.update(probe.key for probe in valid)  # each may be the base of a later probe: planned once
@@ -467,7 +467,7 @@ def plan(
     enumerated += builder.with_base(base, [builder.derived(base, "unknown-data-type", why, params=unknown_data_type)])
     claims = tokens.unverified_claims(token) or {}
     enumerated += builder.accounts(tokens.ACCOUNT_CLAIM in claims)
-    result.probes = [probe for probe in enumerated if probe is not None]
+    result.probes = enumerated
     result.probes += random_probes(contract, token, aid, seed=seed, examples=examples, profile=profile)
     return result
 

@@ -150,9 +150,7 @@ def start_schemathesis(
     return subprocess.Popen(command, env=environment, stdout=output, stderr=output)
 
 
-def _preflight(
-    base_url: str, aid: str, plan: probes.Plan, send: properties.Transport
-) -> tuple[str | None, list[properties.Answer]]:
+def _preflight(base_url: str, aid: str, plan: probes.Plan, send: properties.Transport) -> str | None:
     """Set-up mistakes first: one valid request per variant; all 401, all 403 or all 404 is not a contract verdict."""
     firsts: dict[str, probes.Probe] = {}
     for probe in plan.probes:
@@ -161,8 +159,8 @@ def _preflight(
     try:
         answers = [send(probe) for probe in firsts.values()]
     except httpx.HTTPError as error:
-        return f"cannot reach {base_url}: {error}", []
-    return properties.setup_problem(base_url, answers, aid), answers
+        return f"cannot reach {base_url}: {error}"
+    return properties.setup_problem(base_url, answers, aid)
 
 
 def run_check(
@@ -206,7 +204,7 @@ def run_check(
     )
     report.not_planned = list(plan.not_planned)
     try:
-        problem, _ = _preflight(base_url, aid, plan, transport)
+        problem = _preflight(base_url, aid, plan, transport)
         if problem:
             report.setup_problem = problem
             return report
