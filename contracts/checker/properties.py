@@ -204,15 +204,19 @@ def asgi_transport(
 
     def send(probe: Probe) -> Answer:
         path, body, headers = request_parts(probe, origin)
-        response = loop.run_until_complete(asgi.request(app, "POST", base_url + path, headers, body))
-        return Answer(
-            response.status,
-            response.header("content-type"),
-            response.body,
-            response.header("access-control-allow-origin"),
-        )
+        return asgi_answer(loop.run_until_complete(asgi.request(app, "POST", base_url + path, headers, body)))
 
     return send, loop.close
+
+
+def asgi_answer(response: asgi.Response) -> Answer:
+    """What the checker judges of an in-process app's answer."""
+    return Answer(
+        response.status,
+        response.header("content-type"),
+        response.body,
+        response.header("access-control-allow-origin"),
+    )
 
 
 BASE_REFUSED = "not judged: the server refused the request it changes (see that request's failure)"

@@ -79,10 +79,7 @@ def mock_mutant(name: str) -> Iterator[properties.Transport]:
     def send(probe: Probe) -> properties.Answer:
         path, body, headers = properties.request_parts(probe, properties.DEFAULT_ORIGIN)
         parent.send(("/v1" + path, body, headers))
-        answer = asgi.Response(*parent.recv())
-        return properties.Answer(
-            answer.status, answer.header("content-type"), answer.body, answer.header("access-control-allow-origin")
-        )
+        return properties.asgi_answer(asgi.Response(*parent.recv()))
 
     try:
         yield send
