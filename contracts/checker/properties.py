@@ -248,12 +248,15 @@ def run_phase(
 
     def send(probe: Probe) -> Answer | None:
         result.sent[probe.case] = result.sent.get(probe.case, 0) + 1
-        curl = curl_line(base_url, probe, user_token, origin, hide=plan.signed_with_secret)
+
+        def curl() -> str:  # only a failure shows it
+            return curl_line(base_url, probe, user_token, origin, hide=plan.signed_with_secret)
+
         try:
             answer = transport(probe)
         except httpx.HTTPError as error:
             result.exchanges.append(Exchange(probe, None))
-            result.failures.append(Failure(probe.case, "no-answer", f"no answer: {error!r}", curl))
+            result.failures.append(Failure(probe.case, "no-answer", f"no answer: {error!r}", curl()))
             return None
         result.exchanges.append(Exchange(probe, answer.status))
         answers.append((probe, answer))
@@ -261,7 +264,7 @@ def run_phase(
             result.successes += 1
             accepted.add(probe.key)
         for judgement, message in judge(contract, probe, answer, profile):
-            result.failures.append(Failure(probe.case, judgement, message, curl))
+            result.failures.append(Failure(probe.case, judgement, message, curl()))
         return answer
 
     resigned_usable = False
