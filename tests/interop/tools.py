@@ -1,20 +1,16 @@
 """The ecosystem's own tools on the served contract: where they come from, how to run them, draws to feed them.
 
 Node tools are installed by ``.ci/install-node-tools`` (``npm ci`` from this folder's lockfile) into
-``tests/interop/node_modules``; Python tools by the ``test`` extra. ``.ci/run`` runs that install beside pytest and
-names, in ``INSIGHT_NODE_TOOLS_STATUS``, the file the install writes its exit status to once it ends: a test that needs
-a Node tool waits for that file before it looks. A missing tool skips its tests on a developer's
+``tests/interop/node_modules``; Python tools by the ``test`` extra. A missing tool skips its tests on a developer's
 machine, saying how to install it, and fails them in CI (``CI=true``), where a skipped interop test would hide a
 broken install step (``tests.conftest.missing_tool``, the policy of every test that needs a tool).
 """
 
 from __future__ import annotations
 
-import functools
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -36,27 +32,10 @@ NODE_ENV = {
     "NO_UPDATE_NOTIFIER": "1",
 }
 
-# npm ci takes 10-20 s here; far longer means it hangs, and the test says so rather than waiting for pytest's timeout.
-NODE_INSTALL_WAIT_SECONDS = 240
-
 T = TypeVar("T")
 
 
-@functools.cache
-def _node_install_ended() -> None:
-    """Returns once the Node tools' install that ``.ci/run`` started beside pytest has ended (at once without one)."""
-    status = os.environ.get("INSIGHT_NODE_TOOLS_STATUS")
-    if not status:
-        return
-    deadline = time.monotonic() + NODE_INSTALL_WAIT_SECONDS
-    while not Path(status).exists():
-        if time.monotonic() > deadline:
-            missing_tool(f"the Node tools were still installing after {NODE_INSTALL_WAIT_SECONDS} s ({status})")
-        time.sleep(0.1)
-
-
 def node_tool(name: str) -> Path:
-    _node_install_ended()
     path = NODE_BIN / name
     if not path.exists():
         missing_tool(f"{name} is not installed in tests/interop/node_modules; run `bash .ci/install-node-tools`")
