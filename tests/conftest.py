@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import io
 import os
 import ssl
 import subprocess
@@ -82,6 +85,47 @@ def run_cli(
         timeout=timeout,
         env={**os.environ, **(env or {})},
     )
+
+
+@contextlib.contextmanager
+def _environment(additions: dict[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in additions}
+    os.environ.update(additions)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def run_main(
+    *args: str, module: str = "mockserver.cli", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``run_cli`` without the process: the command's ``main()`` in this one, with the same working directory, added
+    environment and captured output, and the exit status argparse or ``main`` gives.
+
+    For tests of what a command prints and the status it exits with: a Python process of its own costs about half a
+    CPU-second to start. The console scripts themselves still run as processes where that is the point: the servers
+    the tests start, ``test_hints_live.py``, the pipe tests of ``test_cli_polish.py`` and the installed package's smoke.
+    """
+    main = importlib.import_module(module).main
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with (
+        _environment(env or {}),
+        contextlib.chdir(ROOT),
+        contextlib.redirect_stdout(stdout),
+        contextlib.redirect_stderr(stderr),
+    ):
+        try:
+            status = main(list(args))
+        except SystemExit as exit_:  # argparse: 0 after --help, 2 after a usage error (its message is on stderr)
+            status = exit_.code if isinstance(exit_.code, int) else 0 if exit_.code is None else 1
+            if isinstance(exit_.code, str):
+                print(exit_.code, file=sys.stderr)
+    return subprocess.CompletedProcess([module, *args], status, stdout.getvalue(), stderr.getvalue())
 
 
 def _start(

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from contracts.document import spec
-from tests.conftest import run_cli
+from tests.conftest import run_main
 
 
 def run(module: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return run_cli(*args, module=module, timeout=120)
+    return run_main(*args, module=module)
 
 
 @pytest.mark.parametrize("module", ["contracts.cli", "mockserver.cli"])

@@ -1,4 +1,4 @@
-"""`insight-mock` as a user runs it: a real server process, a token from the CLI, curl-like requests."""
+"""`insight-mock` as a user runs it: a real server process, a token from the CLI (its main()), curl-like requests."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ import httpx
 import pytest
 
 from contracts.testing.live import MONTHLY, free_port
-from tests.conftest import output_of, run_cli, start_mock, stop
+from tests.conftest import output_of, run_cli, run_main, start_mock, stop
 
 PATH = "/accounts/P12345678/insight/generate-report"
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return run_cli(*args)
+    """A command's output and exit status, from its ``main()`` in this process (``tests.conftest.run_main``)."""
+    return run_main(*args)
 
 
 def test_a_token_from_the_cli_gets_a_200_for_a_valid_monthly_request(live_mock: str) -> None:
@@ -75,7 +76,7 @@ def test_serve_prints_where_it_listens_and_how_to_get_a_token() -> None:
 
 
 def test_verify_mode_without_a_key_fails_with_a_clear_message() -> None:
-    result = cli("serve", "--auth", "verify", "--port", str(free_port()))
+    result = run_cli("serve", "--auth", "verify", "--port", str(free_port()))  # a process: a bug here would serve
     assert result.returncode == 2
     assert "needs a JWT secret" in result.stderr and "Traceback" not in result.stderr
 

@@ -14,14 +14,15 @@ import pytest
 
 from contracts.testing.live import MONTHLY, free_port
 from mockserver.cli import parser
-from tests.conftest import ROOT, output_of, rsa_key_files, run_cli, start_mock, stop
+from tests.conftest import ROOT, output_of, rsa_key_files, run_cli, run_main, start_mock, stop
 
 PATH = "/accounts/P12345678/insight/generate-report"
 SECRET = "team-secret-0123456789-0123456789"
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return run_cli(*args, env=env)
+    """A command's output and exit status, from its ``main()`` in this process (``tests.conftest.run_main``)."""
+    return run_main(*args, env=env)
 
 
 def banner_token_command(output: str) -> list[str]:
@@ -90,7 +91,7 @@ def test_in_verify_mode_with_a_public_key_the_banner_names_the_private_key_optio
 
 
 def test_verify_mode_without_a_key_names_the_flags_in_one_line() -> None:
-    result = cli("serve", "--auth", "verify", "--port", str(free_port()))
+    result = run_cli("serve", "--auth", "verify", "--port", str(free_port()))  # a process: a bug here would serve
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr

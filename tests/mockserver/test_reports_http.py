@@ -30,7 +30,7 @@ from mockserver.reports import (
     vocabulary_of,
 )
 from mockserver.settings import Settings
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, run_main
 
 PATH = "/v1/accounts/P12345678/insight/generate-report"
 AUTH = {"Authorization": f"Bearer {mint_token(('write:insight',))}"}
@@ -267,7 +267,7 @@ def test_a_contract_filter_the_report_rows_cannot_apply_stops_the_app(tmp_path: 
 
 
 def run_report(*args: str) -> subprocess.CompletedProcess[str]:
-    return run_cli("report", "--aid", "P12345678", *args, timeout=120)
+    return run_main("report", "--aid", "P12345678", *args)
 
 
 def wallet_params(tmp_path: Path, report_filter: str, value: str) -> Path:

@@ -1,31 +1,42 @@
-"""A Schemathesis soak against a live mock: the real CLI, every check, both modes, every phase, zero failures.
+"""The Schemathesis CLI against a live mock over HTTP: every check, both modes, every phase, zero failures.
 
-Two sizes of one test, so that nothing is ever skipped:
+The one live run of ``schemathesis run`` in the suite (``test_schemathesis.py`` runs Schemathesis in-process), in two
+sizes of one test, so that nothing is ever skipped:
 
 * by default (CI), a seeded run of about three hundred cases (100 fuzzed, the rest from the examples and coverage
   phases) that takes seconds;
 * with ``INSIGHT_SOAK=1``, the full soak: at least 5,000 generated cases (``--max-examples`` bounds the fuzzing phase
   per operation; the examples and coverage phases add their own ~230 cases), about four minutes on one core.
 
-``INSIGHT_SOAK_SEED`` changes the seed (default 20261125, the CI seed). The command, as a user runs it::
+It reads the document the mock serves, with ``contracts/testing/schemathesis.toml`` (all checks, both generation modes,
+``positive_data_acceptance`` expecting 2xx only) and ``contracts.testing.checks`` (the generation hooks that give a
+positive body a window matching its schedule, and the checks JSON Schema cannot express). Every case must reach the
+mock, and both accepted and refused answers must come back. ``INSIGHT_SOAK_SEED`` changes the seed (default 20261125,
+the CI seed). The command, as a user runs it against ``insight-mock serve``::
 
     SCHEMATHESIS_HOOKS=contracts.testing.checks .venv/bin/schemathesis --config-file contracts/testing/schemathesis.toml
     \\
-        run spec/insight.yaml --url http://127.0.0.1:8080/v1 \\
-        --header "Authorization: Bearer $(.venv/bin/insight-mock token)" \\
-        --checks all --mode all --seed 20261125 --max-examples 5000
+        run http://127.0.0.1:8080/v1/openapi.json --url http://127.0.0.1:8080/v1 \\
+        --checks all --mode all --phases examples,coverage,fuzzing,stateful \\
+        --seed 20261125 --max-examples 5000 \\
+        -H "Authorization: Bearer $(.venv/bin/insight-mock token --scope write:insight)"
+
+(``--url`` because the served document's ``servers`` entry is the relative ``/v1``.)
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -71,15 +82,25 @@ def test_summary_counts_reads_the_cli_summary() -> None:
     assert summary_counts(output) == {"generated": 5233, "passed": 5233, "skipped": 2}
 
 
+def interactions(ndjson: Path) -> list[dict[str, Any]]:
+    """Every request and response the run recorded in its NDJSON report."""
+    recorded = []
+    for line in ndjson.read_text(encoding="utf-8").splitlines():
+        event = json.loads(line)
+        if "ScenarioFinished" in event:
+            recorded.extend(event["ScenarioFinished"]["recorder"]["interactions"].values())
+    return recorded
+
+
 def test_schemathesis_finds_no_failure_in_a_seeded_soak_against_a_live_mock(
-    live_mock: str, request: pytest.FixtureRequest
+    live_mock: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     command = [
         str(SCHEMATHESIS),
         "--config-file",
         "contracts/testing/schemathesis.toml",
         "run",
-        "spec/insight.yaml",
+        f"{live_mock}/openapi.json",
         "--url",
         live_mock,
         "--header",
@@ -88,11 +109,17 @@ def test_schemathesis_finds_no_failure_in_a_seeded_soak_against_a_live_mock(
         "all",
         "--mode",
         "all",
+        "--phases",
+        "examples,coverage,fuzzing,stateful",
         "--seed",
         str(SEED),
         "--max-examples",
         str(PROFILE.max_examples),
         "--no-color",
+        "--report",
+        "ndjson",
+        "--report-dir",
+        str(tmp_path),
     ]
     started = time.monotonic()
     completed = subprocess.run(
@@ -107,10 +134,12 @@ def test_schemathesis_finds_no_failure_in_a_seeded_soak_against_a_live_mock(
     elapsed = time.monotonic() - started
     output = completed.stdout + completed.stderr
     counts = summary_counts(output)
+    (ndjson,) = tmp_path.glob("*.ndjson")
+    statuses = Counter(item["response"]["status_code"] for item in interactions(ndjson) if item.get("response"))
     say(
         request,
-        f"\nschemathesis soak ({PROFILE.name}): {counts}, seed {SEED}, "
-        f"max-examples {PROFILE.max_examples}, {elapsed:.1f} s",
+        f"\nschemathesis soak ({PROFILE.name}): {counts}, seed {SEED}, max-examples {PROFILE.max_examples}, "
+        f"{elapsed:.1f} s; statuses {dict(sorted(statuses.items()))}",
     )
 
     assert completed.returncode == 0, output[-5000:]
@@ -120,3 +149,6 @@ def test_schemathesis_finds_no_failure_in_a_seeded_soak_against_a_live_mock(
     assert counts["generated"] >= PROFILE.min_generated, counts
     assert counts.get("passed") == counts["generated"], counts
     assert not {"failed", "errored"} & set(counts), counts
+    assert sum(statuses.values()) >= counts["generated"], "every case must have reached the mock over HTTP"
+    assert sum(count for status, count in statuses.items() if 200 <= status < 300) > 0
+    assert sum(count for status, count in statuses.items() if 400 <= status < 500) > 0

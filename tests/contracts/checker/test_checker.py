@@ -19,7 +19,7 @@ from contracts.model.judgements import MOCK
 from mockserver.app import create_app
 from mockserver.decisions.security import AuthMode, mint_token
 from mockserver.settings import Settings
-from tests.conftest import run_cli
+from tests.conftest import run_main
 
 CONTRACT = default_contract()
 TOKEN = mint_token(("write:insight",))
@@ -259,7 +259,7 @@ def test_path_parts_read_every_common_spelling() -> None:
 
 def test_the_check_writes_a_json_and_a_self_contained_html_report(live_mock: str, tmp_path: Path) -> None:
     report_json, report_html = tmp_path / "report.json", tmp_path / "report.html"
-    result = run_cli(
+    result = run_main(
         "check",
         live_mock,
         "--token",
@@ -273,7 +273,6 @@ def test_the_check_writes_a_json_and_a_self_contained_html_report(live_mock: str
         "--report-html",
         str(report_html),
         module="contracts.cli",
-        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "auth case x variant" in result.stdout and "schedule x window kind" in result.stdout

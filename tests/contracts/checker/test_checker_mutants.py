@@ -16,6 +16,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -69,23 +70,27 @@ def _serve_over(connection: Connection, name: str) -> None:
 def mock_mutant(name: str) -> Iterator[properties.Transport]:
     """A transport to the mock mutant ``name``, served by a child forked from this process (which stays unpatched)."""
     parent, child = multiprocessing.Pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: serve until told to stop, then leave without running any of the parent's cleanup
+    # The child's temporary files (a mutant's edited contract) go in a folder this process removes once the child ends:
+    # the child leaves by os._exit, which runs no cleanup.
+    with tempfile.TemporaryDirectory(prefix="insight-mutant-") as scratch:
+        pid = os.fork()
+        if pid == 0:  # the child: serve until told to stop, then leave without running any of the parent's cleanup
+            try:
+                tempfile.tempdir = scratch
+                _serve_over(child, name)
+            finally:
+                os._exit(0)
+
+        def send(probe: Probe) -> properties.Answer:
+            path, body, headers = properties.request_parts(probe, properties.DEFAULT_ORIGIN)
+            parent.send(("/v1" + path, body, headers))
+            return properties.asgi_answer(asgi.Response(*parent.recv()))
+
         try:
-            _serve_over(child, name)
+            yield send
         finally:
-            os._exit(0)
-
-    def send(probe: Probe) -> properties.Answer:
-        path, body, headers = properties.request_parts(probe, properties.DEFAULT_ORIGIN)
-        parent.send(("/v1" + path, body, headers))
-        return properties.asgi_answer(asgi.Response(*parent.recv()))
-
-    try:
-        yield send
-    finally:
-        parent.send(None)
-        os.waitpid(pid, 0)
+            parent.send(None)
+            os.waitpid(pid, 0)
 
 
 def verdict_of(job: tuple[str, str, str]) -> Verdict:

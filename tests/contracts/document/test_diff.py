@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from contracts.document import diff, spec
-from tests.conftest import run_cli
+from tests.conftest import run_main
 
 Json = dict[str, Any]
 UPSTREAM: Json = spec.load_yaml(spec.extract_openapi_text(spec.UPSTREAM_PATH.read_text(encoding="utf-8")))
@@ -192,7 +192,7 @@ def test_identical_documents_have_no_breaking_change() -> None:
 
 
 def run_diff(old: Path, new: Path) -> subprocess.CompletedProcess[str]:
-    return run_cli("diff", str(old), str(new), module="contracts.cli", timeout=60)
+    return run_main("diff", str(old), str(new), module="contracts.cli")
 
 
 def test_the_command_exits_1_and_lists_each_break_and_0_when_nothing_breaks(tmp_path: Path) -> None:
@@ -208,7 +208,9 @@ def test_the_command_exits_1_and_lists_each_break_and_0_when_nothing_breaks(tmp_
 def test_fail_on_servers_fails_only_on_what_breaks_servers(tmp_path: Path) -> None:
     clients_only = tmp_path / "clients.yaml"
     clients_only.write_text(spec.dump_yaml(edited(BREAKING["schedule removed"][0])), encoding="utf-8")
-    result = run_cli("diff", str(spec.UPSTREAM_PATH), str(clients_only), "--fail-on", "servers", module="contracts.cli")
+    result = run_main(
+        "diff", str(spec.UPSTREAM_PATH), str(clients_only), "--fail-on", "servers", module="contracts.cli"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "removed-enum-value" in result.stdout and "--fail-on servers: 0 change(s) break servers" in result.stdout
     both = diff.Change("#", "clients and servers", "removed-response", "")
@@ -220,7 +222,7 @@ def test_fail_on_servers_fails_only_on_what_breaks_servers(tmp_path: Path) -> No
 
 
 def test_the_served_contract_fails_no_server_gate() -> None:
-    result = run_cli(
+    result = run_main(
         "diff", str(spec.UPSTREAM_PATH), str(spec.SERVED_PATH), "--fail-on", "servers", module="contracts.cli"
     )
     assert result.returncode == 0, result.stdout + result.stderr

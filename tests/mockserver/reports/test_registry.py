@@ -38,7 +38,7 @@ from mockserver.reports import (
 from mockserver.reports.data import DayPlan, Wanted
 from mockserver.reports.layout import COUNT, Column, GroupBy, Measure, PdfLayout, Summary, field
 from mockserver.settings import Settings
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_main
 
 Json = dict[str, Any]
 
@@ -347,7 +347,7 @@ def test_the_offline_report_refuses_it_too(tmp_path: Path) -> None:
     params = tmp_path / "params.json"
     params.write_text('{"dataType": "checkout/transactions", "schedule": "monthly", "language": "en", '
                       f'"from": "{MONTHLY["from"]}", "to": "{MONTHLY["to"]}"}}')  # fmt: skip
-    result = run_cli("report", "--aid", AID, "--params", str(params), "--spec", str(served), "-o", str(tmp_path / "r"))
+    result = run_main("report", "--aid", AID, "--params", str(params), "--spec", str(served), "-o", str(tmp_path / "r"))
     assert result.returncode == 2
     assert result.stderr == (
         "insight-mock report: the contract allows contentType 'application/vnd.ms-excel' for dataType "
