@@ -87,20 +87,6 @@ def run_cli(
     )
 
 
-@contextlib.contextmanager
-def _environment(additions: dict[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in additions}
-    os.environ.update(additions)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 def run_main(
     *args: str, module: str = "mockserver.cli", env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
@@ -114,11 +100,13 @@ def run_main(
     main = importlib.import_module(module).main
     stdout, stderr = io.StringIO(), io.StringIO()
     with (
-        _environment(env or {}),
-        contextlib.chdir(ROOT),
+        pytest.MonkeyPatch.context() as patch,  # undoes the environment and the working directory on leaving
         contextlib.redirect_stdout(stdout),
         contextlib.redirect_stderr(stderr),
     ):
+        for name, value in (env or {}).items():
+            patch.setenv(name, value)
+        patch.chdir(ROOT)
         try:
             status = main(list(args))
         except SystemExit as exit_:  # argparse: 0 after --help, 2 after a usage error (its message is on stderr)

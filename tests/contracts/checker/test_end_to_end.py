@@ -16,10 +16,9 @@ from typing import Any
 
 import pytest
 
-from contracts import cli
 from contracts.testing.live import MONTHLY, VALID_AID, free_port, wait_until_serving
 from mockserver.decisions.security import mint_token
-from tests.conftest import ROOT, run_cli, stop
+from tests.conftest import ROOT, run_cli, run_main, stop
 
 TOKEN = mint_token(("write:insight",))
 HABITS = {"reason", "error-entries", "error-code", "echo", "status"}
@@ -77,31 +76,27 @@ def test_the_mock_profile_fails_the_conforming_server_on_its_habits_only(
     assert statuses == {"media application/json; charset=latin-1"}
 
 
-# The set-up mistakes: the same command, run in this process (``contracts.cli.main``); the three checks above run it as
-# a process of its own.
-def check_in_process(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    exit_code = cli.main(["check", *args])
-    return exit_code, capsys.readouterr().err
+# The set-up mistakes: the same command, run in this process (``tests.conftest.run_main``); the three checks above run
+# it as a process of its own.
+def check_in_process(*args: str) -> tuple[int, str]:
+    result = run_main("check", *args, module="contracts.cli")
+    return result.returncode, result.stderr
 
 
-def test_every_token_refused_is_a_set_up_mistake_not_a_verdict(
-    live_mock: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    exit_code, said = check_in_process(capsys, live_mock, "--token", "wrong")
+def test_every_token_refused_is_a_set_up_mistake_not_a_verdict(live_mock: str) -> None:
+    exit_code, said = check_in_process(live_mock, "--token", "wrong")
     assert exit_code == 2, said
     assert "the token was refused:" in said and "--token" in said
     assert "Authorization" in said or "JWT" in said  # the server's own message is quoted
 
 
-def test_a_base_url_without_v1_is_a_set_up_mistake_not_a_verdict(
-    live_mock: str, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_base_url_without_v1_is_a_set_up_mistake_not_a_verdict(live_mock: str) -> None:
     without = live_mock.removesuffix("/v1")
-    exit_code, said = check_in_process(capsys, without, "--token", TOKEN)
+    exit_code, said = check_in_process(without, "--token", TOKEN)
     assert exit_code == 2, said
     assert f"nothing at {without}" in said and "usually ends in /v1" in said
 
 
-def test_an_unreachable_server_is_a_usage_error_not_a_verdict(capsys: pytest.CaptureFixture[str]) -> None:
-    exit_code, said = check_in_process(capsys, f"http://127.0.0.1:{free_port()}/v1", "--token", TOKEN)
+def test_an_unreachable_server_is_a_usage_error_not_a_verdict() -> None:
+    exit_code, said = check_in_process(f"http://127.0.0.1:{free_port()}/v1", "--token", TOKEN)
     assert exit_code == 2 and "cannot reach" in said
