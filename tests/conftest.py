@@ -123,7 +123,7 @@ def _start(
 ) -> Server:
     """A server process of ours, once ``ready_path`` answers 200; its output goes where ``output_of`` finds it.
 
-    Forked by ``tests.launcher`` (a tenth of a new interpreter's start-up CPU), unless ``new_interpreter`` or ``pipe``
+    Forked by ``tests.launcher`` (about half a new interpreter's start-up CPU), unless ``new_interpreter`` or ``pipe``
     (a pipe for its output) asks for ``python -m mockserver.cli`` itself.
     """
     args = [*command, "--port", str(port)]
