@@ -23,8 +23,10 @@ from contracts.testing.live import free_port, wait_until_serving
 from mockserver.app import create_app
 from mockserver.decisions.security import mint_token
 from mockserver.settings import Settings
+from tests.launcher import Launched, launch
 
 ROOT = Path(__file__).resolve().parent.parent
+Server = subprocess.Popen[bytes] | Launched  # a server process of ours: forked (see _start) or a new interpreter
 IN_CI = os.environ.get("CI") == "true"
 # For a test that makes an httpx client per request: httpx otherwise builds an SSL context, loading the CA bundle, for
 # each client (about 23 ms of CPU), though every URL here is plain http on 127.0.0.1.
@@ -117,17 +119,28 @@ def run_main(
 
 
 def _start(
-    command: list[str], port: int, ready_path: str, env: dict[str, str] | None, pipe: bool
-) -> subprocess.Popen[bytes]:
-    """A server process of ours, once ``ready_path`` answers 200; its output goes where ``output_of`` finds it."""
-    sink = subprocess.PIPE if pipe else tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mockserver.cli", *command, "--port", str(port)],
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        stdout=sink,
-        stderr=subprocess.STDOUT,
-    )
+    command: list[str], port: int, ready_path: str, env: dict[str, str] | None, pipe: bool, new_interpreter: bool
+) -> Server:
+    """A server process of ours, once ``ready_path`` answers 200; its output goes where ``output_of`` finds it.
+
+    Forked by ``tests.launcher`` (about half a new interpreter's start-up CPU), unless ``new_interpreter`` or ``pipe``
+    (a pipe for its output) asks for ``python -m mockserver.cli`` itself.
+    """
+    args = [*command, "--port", str(port)]
+    environment = {**os.environ, **(env or {})}
+    process: Server
+    if pipe or new_interpreter:
+        sink = subprocess.PIPE if pipe else tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mockserver.cli", *args],
+            cwd=ROOT,
+            env=environment,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    else:
+        sink = tempfile.NamedTemporaryFile(prefix="insight-server-")  # noqa: SIM115 - lives as long as the server
+        process = launch("mockserver.cli", args, env=environment, cwd=ROOT, output=Path(sink.name))
     OUTPUTS[process.pid] = sink
     try:
         wait_until_serving(f"http://127.0.0.1:{port}{ready_path}", process)
@@ -139,28 +152,30 @@ def _start(
 
 
 def start_mock(
-    *args: str, env: dict[str, str] | None = None, pipe: bool = False
-) -> tuple[subprocess.Popen[bytes], str]:
-    """A real `insight-mock serve` process on a free 127.0.0.1 port, and its base URL (``.../v1``).
+    *args: str, env: dict[str, str] | None = None, pipe: bool = False, new_interpreter: bool = False
+) -> tuple[Server, str]:
+    """An `insight-mock serve` process of its own on a free 127.0.0.1 port, and its base URL (``.../v1``).
 
     Its output goes to a temporary file (``output_of`` reads it), so a chatty server can never block on a full pipe;
-    ``pipe=True`` gives a pipe instead, for a test that reads it continuously.
+    ``pipe=True`` gives a pipe instead, for a test that reads it continuously. ``new_interpreter=True`` for a test of
+    what only a new interpreter shows (the libraries' import-time warnings): see ``tests.launcher``.
     """
     port = free_port()
-    return _start(["serve", *args], port, "/v1/openapi.json", env, pipe), f"http://127.0.0.1:{port}/v1"
+    process = _start(["serve", *args], port, "/v1/openapi.json", env, pipe, new_interpreter)
+    return process, f"http://127.0.0.1:{port}/v1"
 
 
-def start_proxy(upstream: str, *args: str, pipe: bool = False) -> tuple[subprocess.Popen[bytes], str]:
-    """A real `insight-mock proxy --upstream UPSTREAM` process on a free 127.0.0.1 port, and its origin."""
+def start_proxy(upstream: str, *args: str, pipe: bool = False) -> tuple[Server, str]:
+    """An `insight-mock proxy --upstream UPSTREAM` process of its own on a free 127.0.0.1 port, and its origin."""
     port = free_port()
-    process = _start(["proxy", "--upstream", upstream, *args], port, "/_proxy/requests", None, pipe)
+    process = _start(["proxy", "--upstream", upstream, *args], port, "/_proxy/requests", None, pipe, False)
     return process, f"http://127.0.0.1:{port}"
 
 
 OUTPUTS: dict[int, Any] = {}
 
 
-def output_of(process: subprocess.Popen[bytes]) -> str:
+def output_of(process: Server) -> str:
     """What a server started by ``start_mock`` printed so far (``pipe=True``: what is left in the pipe)."""
     sink = OUTPUTS.get(process.pid)
     if sink is None or sink == subprocess.PIPE:
@@ -169,7 +184,7 @@ def output_of(process: subprocess.Popen[bytes]) -> str:
     return bytes(sink.read()).decode(errors="replace")
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
+def stop(process: Server) -> None:
     process.terminate()
     try:
         process.wait(timeout=10)

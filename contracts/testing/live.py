@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import http.client
 import socket
-import subprocess
 import time
 from collections.abc import Callable
 from json import dumps
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 VALID_AID = "P12345678"
@@ -25,6 +24,12 @@ MONTHLY = {
 }
 
 
+class Polled(Protocol):
+    """A server process as the readiness wait sees it: ``subprocess.Popen``, or anything that polls like it."""
+
+    def poll(self) -> int | None: ...
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -33,7 +38,7 @@ def free_port() -> int:
 
 def wait_until_serving(
     url: str,
-    process: subprocess.Popen[bytes] | None = None,
+    process: Polled | None = None,
     timeout: float = 30.0,
     *,
     json: Any = None,
@@ -53,8 +58,8 @@ def wait_until_serving(
     sent_headers = {**(headers or {}), **({} if body is None else {"Content-Type": "application/json"})}
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode} before serving {url}")
+        if process is not None and (status := process.poll()) is not None:
+            raise RuntimeError(f"the server exited with {status} before serving {url}")
         answered = _answers_200(host, port, method, target, body, sent_headers)
         if answered and (also is None or also()):
             return

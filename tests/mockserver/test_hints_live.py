@@ -55,12 +55,14 @@ def test_the_banner_lists_each_setting_that_differs_from_its_default_one_line_ea
     }
 
 
-def test_a_plain_serve_lists_no_setting_and_links_the_page() -> None:
-    process, base = start_mock()
+def test_a_plain_serve_prints_its_banner_alone_lists_no_setting_and_links_the_page() -> None:
+    process, base = start_mock(new_interpreter=True)  # a library's warning at import would show only there
     stop(process)
-    shown = banner_lines(output_of(process))
+    output = output_of(process)
+    shown = banner_lines(output)
     assert not set(SETTING_LABELS) & set(shown), shown
     assert f"{base.removesuffix('/v1')}/_mock/" in shown["Requests:"]
+    assert output.splitlines()[0] == f"Insight mock on {base}" and len(output.splitlines()) == 1 + len(shown), output
 
 
 def test_a_contract_path_without_v1_gets_a_404_naming_the_right_url(live_mock: str) -> None:

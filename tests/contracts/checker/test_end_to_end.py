@@ -8,8 +8,8 @@ command in this process). The mutants are checked in-process by ``test_checker_m
 from __future__ import annotations
 
 import json
+import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ import pytest
 from contracts.testing.live import MONTHLY, VALID_AID, free_port, wait_until_serving
 from mockserver.decisions.security import mint_token
 from tests.conftest import ROOT, run_cli, run_main, stop
+from tests.launcher import launch
 
 TOKEN = mint_token(("write:insight",))
 HABITS = {"reason", "error-entries", "error-code", "echo", "status"}
@@ -27,12 +28,7 @@ HABITS = {"reason", "error-entries", "error-code", "echo", "status"}
 @pytest.fixture(scope="module")
 def conforming_server() -> Iterator[str]:
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.conforming.server", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = launch("tests.conforming.server", [str(port)], env=os.environ, cwd=ROOT, output=Path(os.devnull))
     base = f"http://127.0.0.1:{port}/v1"
     try:
         url = f"{base}/accounts/{VALID_AID}/insight/generate-report"
